@@ -1,0 +1,191 @@
+#include "cli/commands.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include <openssl/rand.h>
+
+#include "cli/election_report.hpp"
+#include "config/layout.hpp"
+#include "config/load.hpp"
+#include "printing/ballot_renderer.hpp"
+#include "sample_ballots/deck_generator.hpp"
+#include "sample_ballots/example_congress.hpp"
+
+namespace kp::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Prepared {
+  config::ElectionPtr election;
+  std::vector<config::ContestLayout> layouts;
+  config::Diagnostics warnings;
+};
+
+void print_error(const Error& e, Lang lang) {
+  std::cerr << (e.where.empty() ? std::string() : e.where + ": ") << (lang == Lang::en ? "error: " : "lỗi: ")
+            << e.message.in(lang) << '\n';
+}
+
+// Loads, validates and lays out every contest; reports every finding on stderr.
+std::optional<Prepared> prepare(tl::expected<config::LoadedElection, config::Diagnostics> loaded, Lang lang) {
+  if (!loaded) {
+    for (const auto& d : loaded.error()) std::cerr << d.format(lang) << '\n';
+    return std::nullopt;
+  }
+  Prepared p{loaded->election, {}, loaded->warnings};
+  for (const auto& d : p.warnings) std::cerr << d.format(lang) << '\n';
+  bool ok = true;
+  for (const auto& contest : p.election->contests) {
+    auto layout = config::compute_layout(*p.election, contest);
+    if (!layout) {
+      Error e = layout.error();
+      e.where = p.election->source_file + ": contest " + contest.id;
+      print_error(e, lang);
+      ok = false;
+      continue;
+    }
+    if (auto fits = printing::check_text_fits(*layout); !fits) {
+      Error e = fits.error();
+      e.where = p.election->source_file + ": contest " + contest.id;
+      print_error(e, lang);
+      ok = false;
+      continue;
+    }
+    p.layouts.push_back(std::move(*layout));
+  }
+  if (!ok) return std::nullopt;
+  return p;
+}
+
+// Issued ballots carry serials drawn at random, so the order of issue cannot be read from
+// a ballot; the list is written beside the PDF for the committee's record.
+std::vector<std::uint32_t> draw_serials(int count, std::set<std::uint32_t>& used) {
+  std::vector<std::uint32_t> out;
+  while (static_cast<int>(out.size()) < count) {
+    std::uint32_t r = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&r), sizeof r) != 1) throw std::runtime_error("RAND_bytes failed");
+    const std::uint32_t serial = 10'000'000 + r % 90'000'000;  // eight digits
+    if (used.insert(serial).second) out.push_back(serial);
+  }
+  return out;
+}
+
+bool write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+int write_ballots(const Prepared& p, const std::string& out_dir, int dpi, int count, Lang lang) {
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) {
+    print_error({"write_failed", {"Không tạo được thư mục", "Cannot create the folder"}, out_dir}, lang);
+    return 1;
+  }
+  std::set<std::uint32_t> used;
+  for (const auto& layout : p.layouts) {
+    for (const auto& side : layout.sides) {
+      const auto path = (fs::path(out_dir) / config::png_name(layout.contest_id, side.side)).string();
+      if (auto r = printing::write_side_png(layout, side.side, dpi, 0, path); !r) {
+        print_error(r.error(), lang);
+        return 1;
+      }
+      std::cout << path << '\n';
+    }
+    const auto serials = draw_serials(count, used);
+    const auto pdf = (fs::path(out_dir) / (layout.contest_id + ".pdf")).string();
+    if (auto r = printing::write_ballots_pdf(layout, serials, pdf); !r) {
+      print_error(r.error(), lang);
+      return 1;
+    }
+    std::cout << pdf << '\n';
+    std::string list;
+    for (auto s : serials) list += std::to_string(s) + '\n';
+    const auto serial_path = fs::path(out_dir) / (layout.contest_id + "-serials.txt");
+    if (!write_text(serial_path, list)) {
+      print_error({"write_failed", {"Không ghi được tệp", "Cannot write the file"}, serial_path.string()}, lang);
+      return 1;
+    }
+    std::cout << serial_path.string() << '\n';
+  }
+  const auto layout_path = fs::path(out_dir) / "layout.json";
+  if (!write_text(layout_path, config::layout_json(p.layouts, dpi) + "\n")) {
+    print_error({"write_failed", {"Không ghi được tệp", "Cannot write the file"}, layout_path.string()}, lang);
+    return 1;
+  }
+  std::cout << layout_path.string() << '\n';
+  return 0;
+}
+
+int write_synthetic_deck(const Prepared& p, const std::string& out_dir, int sheets, std::uint64_t seed, Lang lang,
+                         synth::DeckSummary* summary_out = nullptr) {
+  const synth::BlankProvider blank = [](const config::ContestLayout& layout, Side side, int dpi) {
+    return printing::render_side(layout, side, dpi, 0);
+  };
+  synth::DeckOptions options;
+  options.sheets = sheets;
+  options.seed = seed;
+  auto summary = synth::write_deck(*p.election, p.layouts, blank, options, out_dir);
+  if (!summary) {
+    print_error(summary.error(), lang);
+    return 1;
+  }
+  if (summary_out != nullptr) *summary_out = *summary;
+  return 0;
+}
+
+}  // namespace
+
+int run_check(const CheckArgs& args, Lang lang) {
+  const auto p = prepare(config::load_election_file(args.election_path), lang);
+  if (!p) return 1;
+  std::cout << (args.json ? election_summary_json(*p->election, p->layouts, p->warnings) + "\n"
+                          : election_summary_text(*p->election, p->layouts, lang));
+  return 0;
+}
+
+int run_ballots(const BallotsArgs& args, Lang lang) {
+  const auto p = prepare(config::load_election_file(args.election_path), lang);
+  if (!p) return 1;
+  return write_ballots(*p, args.out_dir, args.dpi, args.count, lang);
+}
+
+int run_synth(const SynthArgs& args, Lang lang) {
+  const auto p = prepare(config::load_election_file(args.election_path), lang);
+  if (!p) return 1;
+  synth::DeckSummary summary;
+  if (const int rc = write_synthetic_deck(*p, args.out_dir, args.sheets, args.seed, lang, &summary); rc != 0) return rc;
+  std::cout << summary.truth_path << '\n';
+  return 0;
+}
+
+int run_demo(const DemoArgs& args, Lang lang) {
+  const bool en = lang == Lang::en;
+  const auto p = prepare(config::parse_election(sample::kExampleCongressToml, "example-congress.toml"), lang);
+  if (!p) return 1;
+  std::cout << election_summary_text(*p->election, p->layouts, lang) << '\n';
+  const fs::path out(args.out_dir);
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (!write_text(out / "example-congress.toml", std::string(sample::kExampleCongressToml))) {
+    print_error({"write_failed", {"Không ghi được tệp", "Cannot write the file"}, (out / "example-congress.toml").string()}, lang);
+    return 1;
+  }
+  std::cout << (en ? "Printing ballots…\n" : "In phiếu bầu…\n");
+  if (const int rc = write_ballots(*p, (out / "ballots").string(), 200, 3, lang); rc != 0) return rc;
+  std::cout << (en ? "Writing a synthetic scanned deck of " : "Tạo bộ ảnh quét mô phỏng gồm ") << args.sheets
+            << (en ? " sheets…\n" : " tờ…\n");
+  synth::DeckSummary summary;
+  if (const int rc = write_synthetic_deck(*p, (out / "deck").string(), args.sheets, args.seed, lang, &summary); rc != 0) return rc;
+  std::cout << (en ? "Done: " : "Xong: ") << summary.sheets << (en ? " sheets, " : " tờ, ") << summary.images
+            << (en ? " images; ground truth in " : " ảnh; đáp án trong ") << summary.truth_path << '\n';
+  std::cout << (en ? "Ballots: " : "Phiếu bầu: ") << (out / "ballots").string() << '\n';
+  return 0;
+}
+
+}  // namespace kp::cli

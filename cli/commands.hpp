@@ -1,0 +1,41 @@
+#pragma once
+// The command implementations; main.cpp only parses the command line and dispatches.
+// Each returns the process exit code of the contract: 0 success, 1 failure.
+#include <cstdint>
+#include <string>
+
+#include "common/text.hpp"
+
+namespace kp::cli {
+
+struct CheckArgs {
+  std::string election_path;
+  bool json = false;
+};
+
+struct BallotsArgs {
+  std::string election_path;
+  std::string out_dir;
+  int dpi = 200;
+  int count = 1;
+};
+
+struct SynthArgs {
+  std::string election_path;
+  std::string out_dir;
+  int sheets = 40;
+  std::uint64_t seed = 1;
+};
+
+struct DemoArgs {
+  std::string out_dir = "demo-output";
+  int sheets = 40;
+  std::uint64_t seed = 2025;
+};
+
+int run_check(const CheckArgs& args, Lang lang);
+int run_ballots(const BallotsArgs& args, Lang lang);
+int run_synth(const SynthArgs& args, Lang lang);
+int run_demo(const DemoArgs& args, Lang lang);
+
+}  // namespace kp::cli

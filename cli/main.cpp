@@ -1,0 +1,74 @@
+// kiemphieu — ballot counting for party congresses. The command line is a stable contract
+// (shared/docs/cli-contract.md): exit 0 on success, 1 on failure, 2 on a usage error; data on
+// stdout, diagnostics on stderr.
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "printing/render_session.hpp"
+
+namespace {
+
+kp::Lang language_from_environment() {
+  const char* env = std::getenv("KIEMPHIEU_LANG");
+  return env != nullptr ? kp::parse_lang(env) : kp::Lang::vi;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"kiemphieu — kiểm phiếu bầu cử trong Đảng / ballot counting for party congresses"};
+  app.set_version_flag("--version", std::string("kiemphieu ") + KP_VERSION);
+  app.require_subcommand(1);
+  std::string lang_code;
+  app.add_option("--lang", lang_code, "vi (mặc định / default) hoặc/or en; also KIEMPHIEU_LANG")
+      ->check(CLI::IsMember({"vi", "en"}));
+
+  kp::cli::CheckArgs check;
+  auto* check_cmd = app.add_subcommand("check", "Kiểm tra tệp định nghĩa cuộc bầu / validate an election definition");
+  check_cmd->add_option("election", check.election_path, "ELECTION.toml")->required();
+  check_cmd->add_flag("--json", check.json, "JSON output");
+
+  kp::cli::BallotsArgs ballots;
+  auto* ballots_cmd = app.add_subcommand("ballots", "In phiếu bầu (PDF, PNG, layout.json) / write printable ballots");
+  ballots_cmd->add_option("election", ballots.election_path, "ELECTION.toml")->required();
+  ballots_cmd->add_option("--out", ballots.out_dir, "DIR")->required();
+  ballots_cmd->add_option("--dpi", ballots.dpi, "PNG resolution (default 200)")->check(CLI::Range(50, 1200));
+  ballots_cmd->add_option("--count", ballots.count, "ballots per contest in the PDF (default 1)")->check(CLI::Range(1, 100000));
+
+  kp::cli::SynthArgs synth;
+  auto* synth_cmd = app.add_subcommand("synth", "Tạo bộ ảnh quét mô phỏng có đáp án / write a synthetic scanned deck with ground truth");
+  synth_cmd->add_option("election", synth.election_path, "ELECTION.toml")->required();
+  synth_cmd->add_option("--out", synth.out_dir, "DIR")->required();
+  synth_cmd->add_option("--sheets", synth.sheets, "number of sheets (default 40)")->check(CLI::Range(1, 1000000));
+  synth_cmd->add_option("--seed", synth.seed, "seed; the same seed gives the same deck (default 1)");
+
+  kp::cli::DemoArgs demo;
+  auto* demo_cmd = app.add_subcommand("demo", "Chạy đại hội mẫu từ đầu đến cuối / run the example congress end to end");
+  demo_cmd->add_option("--out", demo.out_dir, "DIR (default demo-output)");
+  demo_cmd->add_option("--sheets", demo.sheets, "sheets in the scanned deck (default 40)")->check(CLI::Range(1, 100000));
+  demo_cmd->add_option("--seed", demo.seed, "deck seed (default 2025)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  const kp::Lang lang = lang_code.empty() ? language_from_environment() : kp::parse_lang(lang_code);
+  // Every command measures or draws ballot text; the session outlives them all.
+  const kp::printing::RenderSession render_session;
+  if (check_cmd->parsed()) return kp::cli::run_check(check, lang);
+  if (ballots_cmd->parsed()) return kp::cli::run_ballots(ballots, lang);
+  if (synth_cmd->parsed()) return kp::cli::run_synth(synth, lang);
+  if (demo_cmd->parsed()) return kp::cli::run_demo(demo, lang);
+  return 2;
+}

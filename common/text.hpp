@@ -1,0 +1,20 @@
+#pragma once
+// User-facing text always comes in Vietnamese (the default) and English.
+#include <string>
+#include <string_view>
+
+namespace kp {
+
+enum class Lang { vi, en };
+
+// Parses "vi" or "en" (case-insensitive); anything else is Vietnamese, the default.
+Lang parse_lang(std::string_view code);
+
+struct Text {
+  std::string vi;
+  std::string en;
+
+  [[nodiscard]] const std::string& in(Lang lang) const { return lang == Lang::en ? en : vi; }
+};
+
+}  // namespace kp
