@@ -7,10 +7,11 @@
 #include <QImage>
 #include <QPageSize>
 #include <QPainter>
+#include <QPainterPath>
 #include <QPdfWriter>
 
 #include "config/ballot_code.hpp"
-#include "printing/qt_runtime.hpp"
+#include "printing/internal/qt_runtime.hpp"
 
 namespace kp::printing {
 namespace {
@@ -47,7 +48,8 @@ QFont ballot_font(const QString& family, double em_mm, bool bold) {
 // Draws in device pixels; `scale` converts millimetres to them.
 class SidePainter {
  public:
-  SidePainter(QPainter& painter, double dpi, QString family) : p_(painter), scale_(dpi / 25.4), family_(std::move(family)) {}
+  SidePainter(QPainter& painter, double dpi, QString family, bool as_text)
+      : p_(painter), scale_(dpi / 25.4), family_(std::move(family)), as_text_(as_text) {}
 
   [[nodiscard]] QRectF rect(const RectMm& r) const { return {r.x * scale_, r.y * scale_, r.w * scale_, r.h * scale_}; }
 
@@ -71,21 +73,34 @@ class SidePainter {
             bool underline = false, QColor color = Qt::black) {
     p_.setRenderHint(QPainter::TextAntialiasing, true);
     p_.setRenderHint(QPainter::Antialiasing, true);
-    QFont font = ballot_font(family_, em_mm, bold);
-    p_.setFont(font);
-    p_.setPen(color);
+    const QFont font = ballot_font(family_, em_mm, bold);
+    const QFontMetricsF metrics(font, p_.device());
+    const QString string = qs(text);
     const QRectF r = rect({box.x + padding_mm, box.y, box.w - 2 * padding_mm, box.h});
-    int flags = Qt::AlignVCenter | Qt::TextSingleLine;
-    flags |= align == Align::left ? Qt::AlignLeft : (align == Align::right ? Qt::AlignRight : Qt::AlignHCenter);
-    QRectF used;
-    p_.drawText(r, flags, qs(text), &used);
+    const double width = metrics.horizontalAdvance(string);
+    double x = r.left();
+    if (align == Align::center) x = r.center().x() - width / 2;
+    if (align == Align::right) x = r.right() - width;
+    const double baseline = r.center().y() + (metrics.ascent() - metrics.descent()) / 2;
+    if (as_text_) {
+      // PDF: real text, so it can be searched, copied and checked with pdftotext.
+      p_.setFont(font);
+      p_.setPen(color);
+      p_.drawText(QPointF(x, baseline), string);
+    } else {
+      // Images: glyph outlines filled directly. Qt's glyph cache renders a glyph differently
+      // the first time it is drawn, and the blank ballot must be the same image every time.
+      QPainterPath path;
+      path.addText(QPointF(x, baseline), font, string);
+      p_.fillPath(path, color);
+    }
     if (underline) {
       QPen pen(color);
       pen.setWidthF(0.25 * scale_);
       p_.setPen(pen);
-      const double y = used.bottom() + 0.6 * scale_;
-      const double inset = used.width() * 0.2;
-      p_.drawLine(QPointF(used.left() + inset, y), QPointF(used.right() - inset, y));
+      const double y = baseline + metrics.descent() + 0.3 * scale_;
+      const double inset = width * 0.2;
+      p_.drawLine(QPointF(x + inset, y), QPointF(x + width - inset, y));
     }
   }
 
@@ -109,10 +124,12 @@ class SidePainter {
   QPainter& p_;
   double scale_;
   QString family_;
+  bool as_text_;
 };
 
-void draw_side(QPainter& painter, double dpi, const QString& family, const ContestLayout& layout, const SideLayout& side, std::uint32_t serial) {
-  SidePainter sp(painter, dpi, family);
+void draw_side(QPainter& painter, double dpi, const QString& family, const ContestLayout& layout, const SideLayout& side,
+               std::uint32_t serial, bool as_text) {
+  SidePainter sp(painter, dpi, family, as_text);
   for (const auto& mark : side.registration_marks) sp.fill(mark, Qt::black);
   if (side.side == Side::front) {
     sp.outline(side.stamp_box, QColor::fromRgb(static_cast<int>(kStampOutlineGray), static_cast<int>(kStampOutlineGray),
@@ -193,7 +210,7 @@ Result<Image> render_side(const ContestLayout& layout, Side side, int dpi,
   canvas.fill(Qt::white);
   {
     QPainter painter(&canvas);
-    draw_side(painter, dpi, family, layout, *s, serial);
+    draw_side(painter, dpi, family, layout, *s, serial, false);
   }
   const QImage gray = canvas.convertToFormat(QImage::Format_Grayscale8);
   Image out(width, height, PixelFormat::gray8);
@@ -233,7 +250,7 @@ Result<void> write_ballots_pdf(const ContestLayout& layout,
     for (const auto& side : layout.sides) {
       if (!first) writer.newPage();
       first = false;
-      draw_side(painter, kPdfResolution, family, layout, side, serial);
+      draw_side(painter, kPdfResolution, family, layout, side, serial, true);
     }
   }
   if (!painter.end()) {

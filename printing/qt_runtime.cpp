@@ -1,4 +1,4 @@
-#include "printing/qt_runtime.hpp"
+#include "printing/internal/qt_runtime.hpp"
 
 #include <stdexcept>
 

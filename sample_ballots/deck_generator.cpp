@@ -408,7 +408,14 @@ struct SheetPlan {
   std::string ink;  // one pen per voter
 };
 
-SheetPlan plan_sheet(const config::Contest& contest, Dice& dice, double hard_share) {
+// Hard cases are dealt in turn rather than drawn, so even a small deck holds every kind.
+struct HardCaseTurns {
+  std::size_t strike = 0;
+  std::size_t box = 0;
+  std::size_t sheets = 0;  // hard sheets so far: every third also has a written-in name, every fourth a signature
+};
+
+SheetPlan plan_sheet(const config::Contest& contest, int sheet, Dice& dice, double hard_share, HardCaseTurns& turns) {
   SheetPlan plan;
   const Ink& ink = inks()[static_cast<std::size_t>(dice.integer(0, static_cast<int>(inks().size()) - 1))];
   plan.ink = ink.name;
@@ -433,7 +440,7 @@ SheetPlan plan_sheet(const config::Contest& contest, Dice& dice, double hard_sha
     if (hard) {
       const auto& cand = contest.candidates[static_cast<std::size_t>(dice.integer(0, n - 1))];
       plan.hard_candidate = cand.id;
-      plan.hard_kind = dice.pick(kStrikeHardCases);
+      plan.hard_kind = kStrikeHardCases[turns.strike++ % kStrikeHardCases.size()];
       plan.targets[cand.id] = {cand.id, "ambiguous", plan.hard_kind, ink.name};
     }
   } else {
@@ -449,13 +456,16 @@ SheetPlan plan_sheet(const config::Contest& contest, Dice& dice, double hard_sha
     if (hard) {
       const auto& cand = contest.candidates[static_cast<std::size_t>(dice.integer(0, n - 1))];
       plan.hard_candidate = cand.id;
-      plan.hard_kind = dice.chance(0.5) ? "across_both" : "scribbled_over";
+      plan.hard_kind = (turns.box++ % 2 == 0) ? "across_both" : "scribbled_over";
       plan.targets[cand.id] = {cand.id, "ambiguous", plan.hard_kind, ink.name};
     }
   }
-  plan.stamp = !dice.chance(0.12);
-  plan.write_in = dice.chance(hard_share * 0.25);
-  plan.signature = dice.chance(hard_share * 0.2);
+  plan.stamp = sheet % 7 != 3;  // about one ballot in seven arrives without the stamp
+  if (hard) {
+    ++turns.sheets;
+    plan.write_in = turns.sheets % 3 == 0;
+    plan.signature = turns.sheets % 4 == 2;
+  }
   if (!plan.stamp) plan.flags.push_back("no_stamp");
   if (plan.write_in) plan.flags.push_back("write_in");
   if (plan.signature) plan.flags.push_back("identifying_mark");
@@ -554,6 +564,7 @@ std::string truth_json_line(const SideTruth& t) {
   j["upside_down"] = t.upside_down;
   j["colour"] = t.colour;
   j["format"] = t.format;
+  j["stamped"] = t.stamped;
   if (t.format == "jpeg") j["jpeg_quality"] = t.jpeg_quality;
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
   for (const auto& target : t.targets) {
@@ -588,6 +599,7 @@ Result<DeckSummary> write_deck(const config::Election& election, const std::vect
     }
   }
   Dice dice(options.seed);
+  HardCaseTurns hard_turns;
   std::set<std::uint32_t> serials;
   const std::string truth_path = (fs::path(out_dir) / "truth.jsonl").string();
   std::ofstream truth(truth_path, std::ios::binary | std::ios::trunc);
@@ -602,7 +614,7 @@ Result<DeckSummary> write_deck(const config::Election& election, const std::vect
     do {
       serial = static_cast<std::uint32_t>(10'000'000 + dice.raw() % 90'000'000);
     } while (!serials.insert(serial).second);
-    const SheetPlan plan = plan_sheet(*contest, dice, options.hard_case_share);
+    const SheetPlan plan = plan_sheet(*contest, sheet, dice, options.hard_case_share, hard_turns);
     for (const auto& side : layout.sides) {
       cv::Mat page = templates.at({layout.contest_id, side.side}).clone();
       stamp_serial(page, side, layout, serial, px_per_mm);
@@ -626,6 +638,7 @@ Result<DeckSummary> write_deck(const config::Election& election, const std::vect
         const auto it = plan.targets.find(row.candidate_id);
         if (it != plan.targets.end()) t.targets.push_back(it->second);
       }
+      t.stamped = plan.stamp;
       if (side.side == Side::front) {
         t.flags = plan.flags;
         // A gray scan cannot show the red stamp: the truth says what recognition can know.

@@ -47,6 +47,7 @@ struct SideTruth {
   bool colour = true;
   std::string format;  // "jpeg" or "png"
   int jpeg_quality = 0;
+  bool stamped = true;  // whether the sheet carries the red stamp (a gray scan cannot show it)
   std::vector<TargetTruth> targets;
   std::vector<std::string> flags;  // sheet flags the committee should be shown
 };

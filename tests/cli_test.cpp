@@ -1,0 +1,137 @@
+// The command-line contract: help, version, exit codes 0/1/2, data on stdout and diagnostics on
+// stderr naming the file and line, in Vietnamese by default and English on request.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "test_support.hpp"
+
+namespace kp {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+namespace fs = std::filesystem;
+
+const std::string kExample = test::quote_arg(test::source_path("sample_ballots/example-congress.toml"));
+
+TEST(Cli, HelpAndVersion) {
+  const auto help = test::run_cli("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* cmd : {"check", "ballots", "synth", "demo"}) EXPECT_THAT(help.out, HasSubstr(cmd));
+  const auto sub_help = test::run_cli("ballots --help");
+  EXPECT_EQ(sub_help.exit_code, 0);
+  EXPECT_THAT(sub_help.out, HasSubstr("--dpi"));
+  const auto version = test::run_cli("--version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_THAT(version.out, HasSubstr("kiemphieu 0."));
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(test::run_cli("").exit_code, 2);
+  EXPECT_EQ(test::run_cli("frobnicate").exit_code, 2);
+  EXPECT_EQ(test::run_cli("check").exit_code, 2);
+  EXPECT_EQ(test::run_cli("ballots " + kExample).exit_code, 2);  // --out is required
+  EXPECT_EQ(test::run_cli("ballots " + kExample + " --out /tmp/x --dpi 10").exit_code, 2);
+  EXPECT_EQ(test::run_cli("--lang fr check " + kExample).exit_code, 2);
+}
+
+TEST(Cli, CheckListsCandidatesInPrintedOrder) {
+  const auto r = test::run_cli("check " + kExample);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("D = 148"));
+  const auto an = r.out.find("c01   Nguyễn Văn An");
+  const auto anh = r.out.find("c05   Hoàng Minh Ánh");
+  const auto duc = r.out.find("c03   Lê Văn Đức");
+  const auto dung = r.out.find("c04   Phạm Thị Dung");
+  ASSERT_NE(an, std::string::npos);
+  EXPECT_LT(an, anh);
+  EXPECT_LT(dung, duc);
+  EXPECT_THAT(r.out, HasSubstr("Cuộc bầu bch"));
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(Cli, CheckJsonIsMachineReadable) {
+  const auto r = test::run_cli("check --json " + kExample);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["D"], 148);
+  EXPECT_EQ(j["votes_needed"], 75);
+  EXPECT_EQ(j["contests"][1]["candidates"][1]["name"], "Tạ Thị Ngọc Ánh");
+  EXPECT_EQ(j["contests"][1]["candidates"][1]["candidate_id"], "c06");
+}
+
+TEST(Cli, InvalidDefinitionFailsWithFileLineInBothLanguages) {
+  const test::ScratchDir dir;
+  const auto path = dir.path() / "bad.toml";
+  std::string text = test::read_file(test::source_path("sample_ballots/example-congress.toml"));
+  text.replace(text.find("seats  = 9"), 10, "seats  = 0");
+  test::write_file(path, text);
+  const auto vi = test::run_cli("check " + test::quote_arg(path.string()));
+  EXPECT_EQ(vi.exit_code, 1);
+  EXPECT_EQ(vi.out, "");
+  EXPECT_THAT(vi.err, HasSubstr(path.string() + ":22:"));
+  EXPECT_THAT(vi.err, HasSubstr("lỗi: Số lượng cần bầu phải ít nhất là 1"));
+  const auto en = test::run_cli("--lang en check " + test::quote_arg(path.string()));
+  EXPECT_EQ(en.exit_code, 1);
+  EXPECT_THAT(en.err, HasSubstr("error: The number of seats must be at least 1"));
+  const auto missing = test::run_cli("check " + test::quote_arg((dir.path() / "none.toml").string()));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("none.toml"));
+}
+
+TEST(Cli, BallotsWritesPdfPngAndLayout) {
+  const test::ScratchDir dir;
+  const auto r = test::run_cli("ballots " + kExample + " --out " + test::quote_arg(dir.path().string()) + " --dpi 150 --count 4");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* contest : {"bch", "dai-bieu", "ubkt", "bi-thu"}) {
+    EXPECT_TRUE(fs::exists(dir.path() / (std::string(contest) + ".pdf"))) << contest;
+    const auto png = dir.path() / (std::string(contest) + "-front.png");
+    EXPECT_THAT(r.out, HasSubstr(png.string()));
+    const cv::Mat img = cv::imread(png.string(), cv::IMREAD_UNCHANGED);
+    ASSERT_FALSE(img.empty());
+    EXPECT_EQ(img.channels(), 1);
+    const auto serials = test::read_file(dir.path() / (std::string(contest) + "-serials.txt"));
+    EXPECT_EQ(std::count(serials.begin(), serials.end(), '\n'), 4);
+  }
+  const cv::Mat a4 = cv::imread((dir.path() / "bch-front.png").string(), cv::IMREAD_UNCHANGED);
+  EXPECT_EQ(a4.cols, 1240);  // 210 mm at 150 dpi
+  EXPECT_EQ(a4.rows, 1754);  // 297 mm at 150 dpi
+  const auto layout = nlohmann::json::parse(test::read_file(dir.path() / "layout.json"));
+  EXPECT_EQ(layout["contests"][0]["sides"][0]["dpi"], 150);
+  const auto pages = test::run_command("pdfinfo " + test::quote_arg((dir.path() / "bch.pdf").string()));
+  EXPECT_THAT(pages.out, HasSubstr("Pages:           4"));
+}
+
+TEST(Cli, BallotsRefuseANameThatDoesNotFit) {
+  const test::ScratchDir dir;
+  const auto path = dir.path() / "long.toml";
+  std::string text = test::read_file(test::source_path("sample_ballots/example-congress.toml"));
+  const std::string long_name = "Công Tằng Tôn Nữ Thị Phương Thảo Nguyên Hạnh Phúc Hoàng Lan Anh";
+  text.replace(text.find("Kiều Thị Ly"), std::string("Kiều Thị Ly").size(), long_name);
+  test::write_file(path, text);
+  const auto r = test::run_cli("ballots " + test::quote_arg(path.string()) + " --out " + test::quote_arg((dir.path() / "out").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(long_name));
+  EXPECT_THAT(r.err, HasSubstr("ubkt"));
+  EXPECT_FALSE(fs::exists(dir.path() / "out" / "ubkt.pdf"));
+}
+
+TEST(Cli, DemoPrintsBallotsAndWritesADeck) {
+  const test::ScratchDir dir;
+  const auto r = test::run_cli("demo --sheets 4 --out " + test::quote_arg(dir.path().string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir.path() / "ballots" / "bch.pdf"));
+  EXPECT_TRUE(fs::exists(dir.path() / "ballots" / "layout.json"));
+  EXPECT_TRUE(fs::exists(dir.path() / "deck" / "truth.jsonl"));
+  EXPECT_TRUE(fs::exists(dir.path() / "example-congress.toml"));
+  EXPECT_THAT(r.out, HasSubstr("Đại hội"));
+  const auto en = test::run_cli("--lang en demo --sheets 1 --out " + test::quote_arg((dir.path() / "en").string()));
+  EXPECT_EQ(en.exit_code, 0);
+  EXPECT_THAT(en.out, HasSubstr("Congress:"));
+  EXPECT_THAT(en.out, Not(HasSubstr("Đại hội: ")));
+}
+
+}  // namespace
+}  // namespace kp

@@ -1,0 +1,46 @@
+#pragma once
+// Helpers shared by the tests: the example congress, scratch folders, running the CLI.
+#include <filesystem>
+#include <string>
+
+#include "config/election.hpp"
+#include "config/layout.hpp"
+#include "config/load.hpp"
+
+namespace kp::test {
+
+std::string source_path(const std::string& relative);
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& text);
+
+// The committed example congress, loaded and validated (the test fails on any error).
+config::ElectionPtr example_election();
+std::vector<config::ContestLayout> example_layouts();
+
+// A fresh folder under the build's temp area, removed when the object dies.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a shell command line; stdout and stderr are captured separately.
+CommandResult run_command(const std::string& command_line);
+// Runs the kiemphieu program with the given (already quoted) arguments.
+CommandResult run_cli(const std::string& arguments);
+
+std::string quote_arg(const std::string& s);
+
+}  // namespace kp::test
