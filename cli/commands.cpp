@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 
 #include "cli/election_report.hpp"
+#include "cli/preparation.hpp"
 #include "config/layout.hpp"
 #include "config/load.hpp"
 #include "printing/ballot_renderer.hpp"
@@ -18,48 +19,6 @@ namespace kp::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Prepared {
-  config::ElectionPtr election;
-  std::vector<config::ContestLayout> layouts;
-  config::Diagnostics warnings;
-};
-
-void print_error(const Error& e, Lang lang) {
-  std::cerr << (e.where.empty() ? std::string() : e.where + ": ") << (lang == Lang::en ? "error: " : "lỗi: ")
-            << e.message.in(lang) << '\n';
-}
-
-// Loads, validates and lays out every contest; reports every finding on stderr.
-std::optional<Prepared> prepare(tl::expected<config::LoadedElection, config::Diagnostics> loaded, Lang lang) {
-  if (!loaded) {
-    for (const auto& d : loaded.error()) std::cerr << d.format(lang) << '\n';
-    return std::nullopt;
-  }
-  Prepared p{loaded->election, {}, loaded->warnings};
-  for (const auto& d : p.warnings) std::cerr << d.format(lang) << '\n';
-  bool ok = true;
-  for (const auto& contest : p.election->contests) {
-    auto layout = config::compute_layout(*p.election, contest);
-    if (!layout) {
-      Error e = layout.error();
-      e.where = p.election->source_file + ": contest " + contest.id;
-      print_error(e, lang);
-      ok = false;
-      continue;
-    }
-    if (auto fits = printing::check_text_fits(*layout); !fits) {
-      Error e = fits.error();
-      e.where = p.election->source_file + ": contest " + contest.id;
-      print_error(e, lang);
-      ok = false;
-      continue;
-    }
-    p.layouts.push_back(std::move(*layout));
-  }
-  if (!ok) return std::nullopt;
-  return p;
-}
 
 // Issued ballots carry serials drawn at random, so the order of issue cannot be read from
 // a ballot; the list is written beside the PDF for the committee's record.

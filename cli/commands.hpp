@@ -3,6 +3,7 @@
 // Each returns the process exit code of the contract: 0 success, 1 failure.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/text.hpp"
 
@@ -18,6 +19,13 @@ struct BallotsArgs {
   std::string out_dir;
   int dpi = 200;
   int count = 1;
+};
+
+struct RecognizeArgs {
+  std::string election_path;
+  std::vector<std::string> images;
+  int threads = 0;  // 0: one per core
+  std::string debug_dir;
 };
 
 struct SynthArgs {
@@ -36,6 +44,7 @@ struct DemoArgs {
 int run_check(const CheckArgs& args, Lang lang);
 int run_ballots(const BallotsArgs& args, Lang lang);
 int run_synth(const SynthArgs& args, Lang lang);
+int run_recognize(const RecognizeArgs& args, Lang lang);
 int run_demo(const DemoArgs& args, Lang lang);
 
 }  // namespace kp::cli

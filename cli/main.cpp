@@ -38,6 +38,13 @@ int main(int argc, char** argv) {
   ballots_cmd->add_option("--dpi", ballots.dpi, "PNG resolution (default 200)")->check(CLI::Range(50, 1200));
   ballots_cmd->add_option("--count", ballots.count, "ballots per contest in the PDF (default 1)")->check(CLI::Range(1, 100000));
 
+  kp::cli::RecognizeArgs recognize;
+  auto* recognize_cmd = app.add_subcommand("recognize", "Đọc ảnh quét, in một dòng JSON mỗi ảnh / read scanned sides, one JSON line per image");
+  recognize_cmd->add_option("election", recognize.election_path, "ELECTION.toml")->required();
+  recognize_cmd->add_option("images", recognize.images, "IMAGE…")->required();
+  recognize_cmd->add_option("--threads", recognize.threads, "worker threads (default: one per core)")->check(CLI::Range(1, 256));
+  recognize_cmd->add_option("--debug-dir", recognize.debug_dir, "write an overlay PNG per image showing what was read");
+
   kp::cli::SynthArgs synth;
   auto* synth_cmd = app.add_subcommand("synth", "Tạo bộ ảnh quét mô phỏng có đáp án / write a synthetic scanned deck with ground truth");
   synth_cmd->add_option("election", synth.election_path, "ELECTION.toml")->required();
@@ -69,6 +76,7 @@ int main(int argc, char** argv) {
   if (check_cmd->parsed()) return kp::cli::run_check(check, lang);
   if (ballots_cmd->parsed()) return kp::cli::run_ballots(ballots, lang);
   if (synth_cmd->parsed()) return kp::cli::run_synth(synth, lang);
+  if (recognize_cmd->parsed()) return kp::cli::run_recognize(recognize, lang);
   if (demo_cmd->parsed()) return kp::cli::run_demo(demo, lang);
   return 2;
 }

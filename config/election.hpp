@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/evidence.hpp"
 #include "common/marks.hpp"
 
 namespace kp::config {
@@ -79,6 +80,7 @@ struct Election {
   RuleProfile rules = RuleProfile::party_190;
   CandidateOrder order = CandidateOrder::abc;
   Electorate electorate;
+  Thresholds thresholds;  // [recognition]: the decision thresholds, defaults in common/evidence.hpp
   std::vector<Contest> contests;
   std::string source_file;
   // SHA-256 of the canonical JSON form: the same definition hashes the same whatever its

@@ -226,6 +226,60 @@ void read_electorate(DefinitionReader& r, const toml::table* table, CongressKind
   }
 }
 
+void read_thresholds(DefinitionReader& r, const toml::table& table, Thresholds& t) {
+  struct Setting {
+    std::string_view key;
+    double Thresholds::*member;
+    double min;
+    double max;
+  };
+  static const Setting settings[] = {
+      {"struck_at", &Thresholds::struck_at, 0, 1},
+      {"kept_below", &Thresholds::kept_below, 0, 1},
+      {"box_marked_at", &Thresholds::box_marked_at, 0, 1},
+      {"box_empty_below", &Thresholds::box_empty_below, 0, 1},
+      {"box_max_fill", &Thresholds::box_max_fill, 0, 1},
+      {"box_max_border_mm2", &Thresholds::box_max_border_mm2, 0, 100},
+      {"stamp_min_red_share", &Thresholds::stamp_min_red_share, 0, 1},
+      {"outside_ink_min_mm2", &Thresholds::outside_ink_min_mm2, 0, 10000},
+      {"streak_min_share", &Thresholds::streak_min_share, 0, 1},
+  };
+  for (auto&& [key, node] : table) {
+    const std::string field = "recognition." + std::string(key.str());
+    if (key.str() == "box_max_crossings") {
+      const auto value = node.value<std::int64_t>();
+      if (!value || *value < 1 || *value > 100) {
+        r.error("bad_threshold", node.source(), field,
+                {"Ngưỡng “box_max_crossings” phải là một số nguyên từ 1 đến 100",
+                 "Threshold “box_max_crossings” must be a whole number from 1 to 100"});
+      } else {
+        t.box_max_crossings = static_cast<int>(*value);
+      }
+      continue;
+    }
+    const auto it = std::find_if(std::begin(settings), std::end(settings), [&](const Setting& s) { return s.key == key.str(); });
+    if (it == std::end(settings)) {
+      r.error("unknown_key", key.source(), field,
+              {"Khóa " + quote(key.str()) + " không phải là một ngưỡng nhận dạng (gõ sai?)",
+               "Key " + quote(key.str()) + " is not a recognition threshold (a typo?)"});
+      continue;
+    }
+    const auto value = node.value<double>();
+    if (!value || *value < it->min || *value > it->max) {
+      r.error("bad_threshold", node.source(), field,
+              {"Ngưỡng " + quote(key.str()) + " phải là một số từ " + std::to_string(it->min) + " đến " + std::to_string(it->max),
+               "Threshold " + quote(key.str()) + " must be a number from " + std::to_string(it->min) + " to " + std::to_string(it->max)});
+      continue;
+    }
+    t.*(it->member) = *value;
+  }
+  if (t.kept_below > t.struck_at || t.box_empty_below > t.box_marked_at) {
+    r.error("thresholds_crossed", table.source(), "recognition",
+            {"Ngưỡng “chắc chắn” phải lớn hơn hoặc bằng ngưỡng “không có dấu” (struck_at ≥ kept_below, box_marked_at ≥ box_empty_below)",
+             "The definite threshold must not be below the empty one (struck_at ≥ kept_below, box_marked_at ≥ box_empty_below)"});
+  }
+}
+
 void read_candidates(DefinitionReader& r, const toml::array& array, const std::string& path, ContestDraft& draft) {
   int position = 0;
   for (const toml::node& node : array) {
@@ -495,7 +549,7 @@ void order_candidates(Contest& contest, CandidateOrder order, const VietnameseNa
 tl::expected<LoadedElection, Diagnostics> read_definition(const toml::table& root, DefinitionReader& r) {
   auto election = std::make_shared<Election>();
   election->source_file = r.source_;
-  r.check_keys(root, "", {"election", "electorate", "contest"});
+  r.check_keys(root, "", {"election", "electorate", "contest", "recognition"});
   const toml::table* e = root["election"].as_table();
   toml::source_region election_where = root.source();
   if (e == nullptr) {
@@ -558,6 +612,14 @@ tl::expected<LoadedElection, Diagnostics> read_definition(const toml::table& roo
     r.error("wrong_type", electorate_node->source(), "electorate", {"“electorate” phải là một bảng", "“electorate” must be a table"});
   } else {
     read_electorate(r, electorate_node ? electorate_node->as_table() : nullptr, election->kind, election->electorate, election_where);
+  }
+
+  if (const toml::node* rec = root.get("recognition")) {
+    if (const auto* table = rec->as_table()) {
+      read_thresholds(r, *table, election->thresholds);
+    } else {
+      r.error("wrong_type", rec->source(), "recognition", {"“recognition” phải là một bảng", "“recognition” must be a table"});
+    }
   }
 
   std::vector<ContestDraft> drafts;
@@ -645,6 +707,11 @@ std::string canonical_json(const Election& election) {
     contests.push_back(std::move(jc));
   }
   j["contests"] = std::move(contests);
+  const Thresholds& t = election.thresholds;
+  j["recognition"] = {{"struck_at", t.struck_at}, {"kept_below", t.kept_below}, {"box_marked_at", t.box_marked_at},
+                      {"box_empty_below", t.box_empty_below}, {"box_max_fill", t.box_max_fill},
+                      {"box_max_border_mm2", t.box_max_border_mm2}, {"box_max_crossings", t.box_max_crossings}, {"stamp_min_red_share", t.stamp_min_red_share},
+                      {"outside_ink_min_mm2", t.outside_ink_min_mm2}, {"streak_min_share", t.streak_min_share}};
   return j.dump();
 }
 

@@ -26,6 +26,7 @@ constexpr double kStampOutlineGray = 140;  // the stamp area is marked, lighter 
 constexpr double kPointsPerMm = 72.0 / 25.4;
 // The PDF is drawn on a 1200-dpi grid so coordinates keep 0.02 mm precision.
 constexpr int kPdfResolution = 1200;
+constexpr int kReferenceEmPx = 1000;  // text is laid out at this em size, then scaled
 
 Error font_missing() {
   return Error{"font_missing",
@@ -73,32 +74,40 @@ class SidePainter {
             bool underline = false, QColor color = Qt::black) {
     p_.setRenderHint(QPainter::TextAntialiasing, true);
     p_.setRenderHint(QPainter::Antialiasing, true);
-    const QFont font = ballot_font(family_, em_mm, bold);
-    const QFontMetricsF metrics(font, p_.device());
     const QString string = qs(text);
     const QRectF r = rect({box.x + padding_mm, box.y, box.w - 2 * padding_mm, box.h});
-    const double width = metrics.horizontalAdvance(string);
+    // Outlines are taken from the font at a fixed 1000 px em and scaled to the page, so the
+    // size does not depend on any screen resolution Qt assumes.
+    QFont reference = ballot_font(family_, 1.0, bold);
+    reference.setPixelSize(kReferenceEmPx);
+    const QFontMetricsF metrics(reference);
+    const double k = em_mm * scale_ / kReferenceEmPx;
+    const double width = metrics.horizontalAdvance(string) * k;
     double x = r.left();
     if (align == Align::center) x = r.center().x() - width / 2;
     if (align == Align::right) x = r.right() - width;
-    const double baseline = r.center().y() + (metrics.ascent() - metrics.descent()) / 2;
+    const double baseline = r.center().y() + (metrics.ascent() - metrics.descent()) * k / 2;
     if (as_text_) {
       // PDF: real text, so it can be searched, copied and checked with pdftotext.
-      p_.setFont(font);
+      p_.save();
+      p_.translate(x, baseline);
+      p_.scale(k, k);
+      p_.setFont(reference);
       p_.setPen(color);
-      p_.drawText(QPointF(x, baseline), string);
+      p_.drawText(QPointF(0, 0), string);
+      p_.restore();
     } else {
       // Images: glyph outlines filled directly. Qt's glyph cache renders a glyph differently
       // the first time it is drawn, and the blank ballot must be the same image every time.
       QPainterPath path;
-      path.addText(QPointF(x, baseline), font, string);
-      p_.fillPath(path, color);
+      path.addText(QPointF(0, 0), reference, string);
+      p_.fillPath(QTransform(k, 0, 0, k, x, baseline).map(path), color);
     }
     if (underline) {
       QPen pen(color);
       pen.setWidthF(0.25 * scale_);
       p_.setPen(pen);
-      const double y = baseline + metrics.descent() + 0.3 * scale_;
+      const double y = baseline + metrics.descent() * k + 0.3 * scale_;
       const double inset = width * 0.2;
       p_.drawLine(QPointF(x + inset, y), QPointF(x + width - inset, y));
     }
@@ -159,14 +168,11 @@ std::string quote(const std::string& s) { return "“" + s + "”"; }
 Result<void> check_text_fits(const ContestLayout& layout) {
   const QString family = internal::ballot_font_family();
   if (family.isEmpty()) return tl::unexpected(font_missing());
-  // Measured on a 1200-dpi image so the figures are those of the printed page.
-  QImage probe(1, 1, QImage::Format_Grayscale8);
-  probe.setDotsPerMeterX(static_cast<int>(kPdfResolution / 0.0254));
-  probe.setDotsPerMeterY(static_cast<int>(kPdfResolution / 0.0254));
-  const double px_per_mm = kPdfResolution / 25.4;
   const auto fits = [&](const std::string& text, double em, bool bold, double width_mm) {
-    const QFontMetricsF metrics(ballot_font(family, em, bold), &probe);
-    return metrics.horizontalAdvance(qs(text)) <= width_mm * px_per_mm;
+    QFont reference = ballot_font(family, 1.0, bold);
+    reference.setPixelSize(kReferenceEmPx);
+    const QFontMetricsF metrics(reference);
+    return metrics.horizontalAdvance(qs(text)) * em / kReferenceEmPx <= width_mm;
   };
   for (const auto& side : layout.sides) {
     for (const auto& t : side.texts) {

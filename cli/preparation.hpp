@@ -1,0 +1,25 @@
+#pragma once
+// Shared by the commands: loading, validating and laying out an election, and saying errors.
+#include <optional>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "common/error.hpp"
+#include "config/layout.hpp"
+#include "config/load.hpp"
+
+namespace kp::cli {
+
+struct Prepared {
+  config::ElectionPtr election;
+  std::vector<config::ContestLayout> layouts;  // in the order of election->contests
+  config::Diagnostics warnings;
+};
+
+void print_error(const Error& e, Lang lang);
+
+// Reports every finding on stderr; empty when the definition cannot be used.
+std::optional<Prepared> prepare(tl::expected<config::LoadedElection, config::Diagnostics> loaded, Lang lang);
+
+}  // namespace kp::cli

@@ -1,0 +1,166 @@
+#include "recognition/recognizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <opencv2/imgproc.hpp>
+
+#include "recognition/internal/page_locator.hpp"
+#include "recognition/internal/sheet_checks.hpp"
+#include "recognition/internal/target_reader.hpp"
+
+namespace kp::recognition {
+namespace {
+
+// Skew up to ±5° is what the decks prove; past 5.5° a side is refused rather than guessed.
+constexpr double kMaxSkewDeg = 5.5;
+// Scanners resolve within 1% of their nominal setting; a page printed or scanned "fit to page"
+// is 3–7% small. Farther than 2.5% from every usual resolution is a scaled page.
+constexpr double kMaxScaleDeviation = 0.025;
+constexpr double kUsualDpi[] = {100, 150, 200, 240, 300, 400, 600};
+// The search for the marks runs on a copy about 1,100 px on its long side.
+constexpr double kSearchLongSide = 1100;
+
+cv::Mat to_mat(const ImageView& view) {
+  return cv::Mat(view.height(), view.width(), view.format() == PixelFormat::gray8 ? CV_8UC1 : CV_8UC3,
+                 const_cast<std::uint8_t*>(view.data()), static_cast<std::size_t>(view.row_stride()));
+}
+
+cv::Mat to_mat(const Image& image) { return to_mat(image.view()).clone(); }
+
+struct SideModel {
+  const config::ContestLayout* layout = nullptr;
+  const config::SideLayout* side = nullptr;
+  std::vector<internal::RowTemplate> rows;
+  internal::SheetTemplate sheet;
+};
+
+}  // namespace
+
+struct Recognizer::Impl {
+  std::string election_id;
+  std::vector<config::ContestLayout> layouts;
+  std::map<std::pair<std::string, Side>, SideModel> sides;
+};
+
+Recognizer::Recognizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Recognizer::~Recognizer() = default;
+Recognizer::Recognizer(Recognizer&&) noexcept = default;
+Recognizer& Recognizer::operator=(Recognizer&&) noexcept = default;
+
+const std::vector<config::ContestLayout>& Recognizer::layouts() const { return impl_->layouts; }
+
+Result<Recognizer> Recognizer::create(const config::Election& election, std::vector<config::ContestLayout> layouts,
+                                      const BlankProvider& blank) {
+  // Images are recognised in parallel, one per thread; OpenCV's own workers would only compete.
+  cv::setNumThreads(1);
+  auto impl = std::make_unique<Impl>();
+  impl->election_id = election.id;
+  impl->layouts = std::move(layouts);
+  for (const auto& layout : impl->layouts) {
+    for (const auto& side : layout.sides) {
+      auto work = blank(layout, side.side, internal::kWorkDpi);
+      if (!work) return tl::unexpected(work.error());
+      auto low = blank(layout, side.side, internal::kSheetDpi);
+      if (!low) return tl::unexpected(low.error());
+      SideModel model;
+      model.layout = &layout;
+      model.side = &side;
+      model.rows = internal::build_row_templates(side, layout.ballot, to_mat(*work));
+      model.sheet = internal::build_sheet_template(layout, side, to_mat(*low));
+      impl->sides[{layout.contest_id, side.side}] = std::move(model);
+    }
+  }
+  return Recognizer(std::move(impl));
+}
+
+SideEvidence Recognizer::recognize(const ImageView& image) const {
+  SideEvidence out;
+  if (image.empty()) {
+    out.reasons.push_back(Rejection::corrupt_image);
+    return out;
+  }
+  const cv::Mat input = to_mat(image);
+  cv::Mat gray;
+  if (input.channels() == 3) {
+    cv::cvtColor(input, gray, cv::COLOR_BGR2GRAY);
+    out.colour = true;
+  } else {
+    gray = input;
+  }
+  const int reduction = std::max(1, static_cast<int>(std::lround(std::max(gray.cols, gray.rows) / kSearchLongSide)));
+  cv::Mat small;
+  if (reduction > 1) {
+    cv::resize(gray, small, cv::Size(gray.cols / reduction, gray.rows / reduction), 0, 0, cv::INTER_AREA);
+  } else {
+    small = gray;
+  }
+  cv::Mat small_dark;
+  cv::threshold(small, small_dark, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+
+  const internal::LocateOutcome located = internal::locate_page(gray, small_dark, reduction);
+  if (!located.page) {
+    out.reasons.push_back(located.reason);
+    return out;
+  }
+  const auto& page = *located.page;
+  out.election_id = page.code.election_id;
+  out.contest_id = page.code.contest_id;
+  out.side = page.code.side;
+  out.layout_hash = page.code.layout_hash;
+  out.serial = page.code.serial;
+  out.orientation_deg = page.orientation_deg;
+  for (const auto& m : page.marks) out.marks_px.push_back({m.x, m.y});
+  if (page.code.election_id != impl_->election_id) {
+    out.reasons.push_back(Rejection::unknown_election);
+    return out;
+  }
+  const auto it = impl_->sides.find({page.code.contest_id, page.code.side});
+  if (it == impl_->sides.end()) {
+    const bool contest_known = std::any_of(impl_->layouts.begin(), impl_->layouts.end(),
+                                           [&](const auto& l) { return l.contest_id == page.code.contest_id; });
+    out.reasons.push_back(contest_known ? Rejection::layout_mismatch : Rejection::unknown_election);
+    return out;
+  }
+  const SideModel& model = it->second;
+  if (model.layout->short_hash() != page.code.layout_hash) {
+    out.reasons.push_back(Rejection::layout_mismatch);
+    return out;
+  }
+  // Layout marks are stored top-left, top-right, bottom-left, bottom-right.
+  const auto& lm = model.side->registration_marks;
+  const std::array<cv::Point2f, 4> mm{cv::Point2f(static_cast<float>(lm[0].center().x), static_cast<float>(lm[0].center().y)),
+                                      cv::Point2f(static_cast<float>(lm[1].center().x), static_cast<float>(lm[1].center().y)),
+                                      cv::Point2f(static_cast<float>(lm[3].center().x), static_cast<float>(lm[3].center().y)),
+                                      cv::Point2f(static_cast<float>(lm[2].center().x), static_cast<float>(lm[2].center().y))};
+  std::array<cv::Point2f, 4> px{};
+  for (std::size_t i = 0; i < 4; ++i) px[i] = cv::Point2f(static_cast<float>(page.marks[i].x), static_cast<float>(page.marks[i].y));
+  const cv::Matx33d mm_to_image(cv::getPerspectiveTransform(mm.data(), px.data()));
+
+  const cv::Point2d top = page.marks[1] - page.marks[0];
+  double rotation = std::atan2(top.y, top.x) * 180.0 / CV_PI - page.orientation_deg;
+  while (rotation > 180) rotation -= 360;
+  while (rotation <= -180) rotation += 360;
+  out.rotation_deg = rotation;
+  const double spacing_x = std::hypot(top.x, top.y) / (mm[1].x - mm[0].x);
+  const cv::Point2d left = page.marks[3] - page.marks[0];
+  const double spacing_y = std::hypot(left.x, left.y) / (mm[3].y - mm[0].y);
+  out.px_per_mm = (spacing_x + spacing_y) / 2;
+  if (std::abs(rotation) > kMaxSkewDeg) {
+    out.reasons.push_back(Rejection::too_skewed);
+    return out;
+  }
+  const double dpi = out.px_per_mm * 25.4;
+  double deviation = 1e9;
+  for (double usual : kUsualDpi) deviation = std::min(deviation, std::abs(dpi - usual) / usual);
+  if (deviation > kMaxScaleDeviation) {
+    out.reasons.push_back(Rejection::wrong_scale);
+    return out;
+  }
+  for (const auto& row : model.rows) out.targets.push_back(internal::read_row(row, gray, mm_to_image));
+  internal::check_sheet(model.sheet, small, reduction, out.colour ? input : cv::Mat(), mm_to_image, out);
+  return out;
+}
+
+}  // namespace kp::recognition
