@@ -70,7 +70,7 @@ struct SideEvidence {
   // Geometry, for the committee and the auditor.
   double rotation_deg = 0;
   double px_per_mm = 0;
-  int orientation_deg = 0;          // 0, 90, 180 or 270: how the sheet was fed
+  int orientation_deg = 0;          // 0, 90, 180 or 270: how far the page was turned clockwise in the scanner
   // The registration marks' centres in image pixels (x, y), in page order: top-left, top-right,
   // bottom-right, bottom-left. With the layout they give every target's place in the image.
   std::vector<PointMm> marks_px;

@@ -330,25 +330,36 @@ Degradation draw_degradation(Dice& dice) {
 cv::Mat degrade(const cv::Mat& page, double master_px_per_mm, const Degradation& d, Dice& dice) {
   const double out_px_per_mm = d.dpi / 25.4;
   const double k = out_px_per_mm / master_px_per_mm;
-  const double border_mm = 8;  // the scan shows the bed around the sheet
+  const double border_mm = 8;  // the scan shows the bed around the sheet, the whole sheet
   const double page_w = page.cols * k, page_h = page.rows * k;
-  const cv::Size out_size(static_cast<int>(std::lround(page_w + 2 * border_mm * out_px_per_mm)),
-                          static_cast<int>(std::lround(page_h + 2 * border_mm * out_px_per_mm)));
-  // Page corners in the output, then rotation about the centre, shift, scale and perspective.
-  const cv::Point2f centre(static_cast<float>(out_size.width / 2.0 + d.shift_x_mm * out_px_per_mm),
-                           static_cast<float>(out_size.height / 2.0 + d.shift_y_mm * out_px_per_mm));
+  // Page corners after rotation about the centre, scale and perspective; then the scan area is
+  // the sheet's bounding box plus the bed border, with the sheet shifted inside it.
   const double theta = (d.rotation_deg + (d.upside_down ? 180.0 : 0.0)) * std::numbers::pi / 180;
   const std::array<cv::Point2f, 4> src{cv::Point2f(0, 0), cv::Point2f(static_cast<float>(page.cols), 0),
                                        cv::Point2f(static_cast<float>(page.cols), static_cast<float>(page.rows)),
                                        cv::Point2f(0, static_cast<float>(page.rows))};
-  std::array<cv::Point2f, 4> dst{};
+  std::array<cv::Point2d, 4> turned{};
+  double min_x = 1e18, min_y = 1e18, max_x = -1e18, max_y = -1e18;
   for (std::size_t i = 0; i < 4; ++i) {
     const double x = (src[i].x - page.cols / 2.0) * k * d.scale;
     const double y = (src[i].y - page.rows / 2.0) * k * d.scale;
     const double jitter_x = dice.uniform(-1, 1) * d.perspective * page_w;
     const double jitter_y = dice.uniform(-1, 1) * d.perspective * page_h;
-    dst[i] = cv::Point2f(static_cast<float>(centre.x + x * std::cos(theta) - y * std::sin(theta) + jitter_x),
-                         static_cast<float>(centre.y + x * std::sin(theta) + y * std::cos(theta) + jitter_y));
+    turned[i] = {x * std::cos(theta) - y * std::sin(theta) + jitter_x, x * std::sin(theta) + y * std::cos(theta) + jitter_y};
+    min_x = std::min(min_x, turned[i].x);
+    max_x = std::max(max_x, turned[i].x);
+    min_y = std::min(min_y, turned[i].y);
+    max_y = std::max(max_y, turned[i].y);
+  }
+  const double border_px = border_mm * out_px_per_mm;
+  const double slack_x = std::abs(d.shift_x_mm) * out_px_per_mm, slack_y = std::abs(d.shift_y_mm) * out_px_per_mm;
+  const cv::Size out_size(static_cast<int>(std::lround(max_x - min_x + 2 * border_px + slack_x)),
+                          static_cast<int>(std::lround(max_y - min_y + 2 * border_px + slack_y)));
+  const double offset_x = border_px - min_x + (d.shift_x_mm > 0 ? slack_x : 0);
+  const double offset_y = border_px - min_y + (d.shift_y_mm > 0 ? slack_y : 0);
+  std::array<cv::Point2f, 4> dst{};
+  for (std::size_t i = 0; i < 4; ++i) {
+    dst[i] = cv::Point2f(static_cast<float>(turned[i].x + offset_x), static_cast<float>(turned[i].y + offset_y));
   }
   const cv::Mat h = cv::getPerspectiveTransform(src.data(), dst.data());
   cv::Mat out;

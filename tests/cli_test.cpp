@@ -1,5 +1,7 @@
 // The command-line contract: help, version, exit codes 0/1/2, data on stdout and diagnostics on
 // stderr naming the file and line, in Vietnamese by default and English on request.
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -131,6 +133,54 @@ TEST(Cli, DemoPrintsBallotsAndWritesADeck) {
   EXPECT_EQ(en.exit_code, 0);
   EXPECT_THAT(en.out, HasSubstr("Congress:"));
   EXPECT_THAT(en.out, Not(HasSubstr("Đại hội: ")));
+}
+
+}  // namespace
+}  // namespace kp
+
+namespace kp {
+namespace {
+
+TEST(CliRecognize, OneLinePerImageInOrderWhateverTheThreads) {
+  const std::string deck = test::source_path("sample_ballots/deck");
+  std::string images;
+  std::vector<std::string> names;
+  for (int i : {3, 1, 2, 5, 4, 8, 7, 6}) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%04d-front.jpg", i);
+    if (!fs::exists(deck + "/" + name)) std::snprintf(name, sizeof name, "%04d-front.png", i);
+    names.push_back(deck + "/" + name);
+    images += " " + test::quote_arg(names.back());
+  }
+  images += " " + test::quote_arg("/nonexistent/scan.jpg");
+  const auto one = test::run_cli("recognize " + kExample + images + " --threads 1");
+  const auto two = test::run_cli("recognize " + kExample + images + " --threads 2");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out, two.out);  // byte for byte
+  std::istringstream lines(one.out);
+  std::size_t n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    const auto j = nlohmann::json::parse(line);
+    if (n < names.size()) {
+      EXPECT_EQ(j["image"], names[n]);
+      EXPECT_EQ(j["status"], "ok");
+      EXPECT_FALSE(j["marks"].empty());
+    } else {
+      EXPECT_EQ(j["status"], "rejected");
+      EXPECT_EQ(j["reasons"][0], "unreadable_file");
+    }
+  }
+  EXPECT_EQ(n, names.size() + 1);
+  EXPECT_THAT(one.err, HasSubstr("/nonexistent/scan.jpg"));
+}
+
+TEST(CliRecognize, DebugOverlaysAndUsage) {
+  const test::ScratchDir dir;
+  const std::string image = test::quote_arg(test::source_path("sample_ballots/deck/0002-front.jpg"));
+  const auto r = test::run_cli("recognize " + kExample + " " + image + " --debug-dir " + test::quote_arg(dir.path().string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir.path() / "0002-front-overlay.png"));
+  EXPECT_EQ(test::run_cli("recognize " + kExample).exit_code, 2);  // no image
 }
 
 }  // namespace

@@ -12,11 +12,15 @@ namespace {
 
 // The marks are 6 mm squares (config/layout.cpp).
 constexpr double kMarkMm = 6.0;
-// Solid squares: a filled share of the bounding box above 0.8 keeps out QR finder patterns
-// (a ring around a core fills 0.67) and letters; 0.75–1.33 aspect allows ±5° skew and blur.
-constexpr double kMinSolidity = 0.8;
-constexpr double kMinAspect = 0.75;
-constexpr double kMaxAspect = 1.33;
+// Solid squares. (μ20 + μ02) / area² is 1/6 for a filled square at any angle; a QR finder ring
+// scores about 0.3, a disc 0.159; 0.025 either side admits blur and JPEG. The bounding box of
+// a turned square stays within 0.75–1.33 of square only up to ~8°, so the aspect test is
+// loose and the moments do the work.
+constexpr double kSquareSpread = 1.0 / 6.0;
+constexpr double kSquareSpreadTolerance = 0.012;
+constexpr double kSquareImbalance = 0.02;
+constexpr double kMinAspect = 0.6;
+constexpr double kMaxAspect = 1.67;
 // Mark centres of A5, A4 and A3 pages are 130×192, 192×279 and 279×402 mm apart: a long/short
 // ratio of 1.44–1.48; 1.38–1.54 leaves room for perspective.
 constexpr double kMinPageRatio = 1.38;
@@ -45,8 +49,17 @@ std::vector<Candidate> square_candidates(const cv::Mat& small_dark) {
     if (w < 5 || h < 5 || w > max_side || h > max_side) continue;
     const double aspect = static_cast<double>(w) / h;
     if (aspect < kMinAspect || aspect > kMaxAspect) continue;
-    // A square turned by θ fills 1/(1 + sin 2θ) of its bounding box: 0.85 at 5°.
-    if (area < kMinSolidity * w * h) continue;
+    // A square turned by θ fills 1/(1 + sin 2θ) of its bounding box: never below 0.5.
+    if (area < 0.5 * w * h) continue;
+    // Solid and square at any angle: a filled square's second moments about its centre are
+    // area²/12 along both axes, whatever its rotation; rings (QR finder patterns), letters and
+    // strokes spread their mass farther out or unevenly.
+    const cv::Rect box(x, y, w, h);
+    const cv::Moments m = cv::moments(labels(box) == i, true);
+    const double a2 = static_cast<double>(area) * area;
+    const double spread = (m.mu20 + m.mu02) / a2;
+    const double imbalance = std::hypot(m.mu20 - m.mu02, 2 * m.mu11) / a2;
+    if (std::abs(spread - kSquareSpread) > kSquareSpreadTolerance || imbalance > kSquareImbalance) continue;
     out.push_back({{centroids.at<double>(i, 0), centroids.at<double>(i, 1)}, std::sqrt(static_cast<double>(area))});
   }
   return out;

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <numeric>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace kp::recognition::internal {
@@ -282,13 +281,6 @@ TargetEvidence read_row(const RowTemplate& row, const cv::Mat& gray, const cv::M
   const cv::Mat wide = extract(gray, mm_to_image, row.patch_px);
   const cv::Mat aligned = align(wide, row.blank);
   const cv::Mat ink = new_ink(aligned, row.print_mask);
-  if (const char* dump = std::getenv("KP_DEBUG_PATCHES")) {
-    static int counter = 0;
-    const std::string base = std::string(dump) + "/" + std::to_string(counter++) + "-" + row.candidate_id;
-    cv::imwrite(base + "-scan.png", aligned);
-    cv::imwrite(base + "-blank.png", row.blank);
-    cv::imwrite(base + "-ink.png", ink);
-  }
   if (row.form == BallotForm::strike) {
     e.strike = measure_strike(row, ink);
   } else {
