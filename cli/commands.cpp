@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include <openssl/rand.h>
@@ -12,7 +13,11 @@
 #include "config/layout.hpp"
 #include "config/load.hpp"
 #include "printing/ballot_renderer.hpp"
+#include "recognition/evidence_json.hpp"
+#include "recognition/image_io.hpp"
+#include "recognition/recognizer.hpp"
 #include "sample_ballots/deck_generator.hpp"
+#include "sample_ballots/deck_scoring.hpp"
 #include "sample_ballots/example_congress.hpp"
 
 namespace kp::cli {
@@ -98,6 +103,54 @@ int write_synthetic_deck(const Prepared& p, const std::string& out_dir, int shee
   return 0;
 }
 
+// Recognises every side of a deck, writes the contract's JSON lines and prints what was read,
+// with the committee's share of the work and how the reading compares with the deck's truth.
+int recognize_deck(const Prepared& p, const fs::path& deck, const fs::path& output, Lang lang) {
+  const bool en = lang == Lang::en;
+  const recognition::BlankProvider blank = [](const config::ContestLayout& layout, Side side, int dpi) {
+    return printing::render_side(layout, side, dpi, 0);
+  };
+  auto recognizer = recognition::Recognizer::create(*p.election, p.layouts, blank);
+  if (!recognizer) {
+    print_error(recognizer.error(), lang);
+    return 1;
+  }
+  const auto truth = synth::read_truth((deck / "truth.jsonl").string());
+  if (!truth) {
+    print_error(truth.error(), lang);
+    return 1;
+  }
+  std::ofstream lines(output, std::ios::binary | std::ios::trunc);
+  synth::DeckScore score;
+  std::map<std::string, int> states;
+  int rejected = 0, flagged = 0;
+  for (const auto& side : *truth) {
+    const auto path = (deck / side.image).string();
+    auto image = recognition::read_image_file(path);
+    SideEvidence e;
+    if (image) {
+      e = recognizer->recognize(image->view());
+    } else {
+      e.reasons.push_back(Rejection::corrupt_image);
+    }
+    lines << recognition::recognition_json_line(path, e, p.election->thresholds) << '\n';
+    synth::score_side(side, e, p.election->thresholds, score);
+    if (!e.ok()) ++rejected;
+    if (!sheet_flags(e, p.election->thresholds).empty()) ++flagged;
+    for (const auto& t : e.targets) ++states[std::string(to_string(decide(t, p.election->thresholds).state))];
+  }
+  std::cout << (en ? "  sides read: " : "  số mặt phiếu đã đọc: ") << truth->size() - static_cast<std::size_t>(rejected)
+            << (en ? ", refused: " : ", từ chối: ") << rejected << '\n';
+  std::cout << (en ? "  marks:" : "  dấu:");
+  for (const auto& [state, count] : states) std::cout << ' ' << state << ' ' << count;
+  std::cout << '\n' << (en ? "  sheets with a finding for the committee: " : "  số tờ có điểm cần Ban kiểm phiếu xem: ") << flagged << '\n';
+  std::cout << (en ? "  against the deck's truth: wrong " : "  so với đáp án: đọc sai ") << score.wrong
+            << (en ? ", clear marks sent to the committee " : ", dấu rõ ràng phải chuyển Ban kiểm phiếu ") << score.clear_unclear
+            << (en ? ", ambiguous marks decided alone " : ", dấu không rõ mà máy tự quyết ") << score.ambiguous_decided << '\n';
+  std::cout << (en ? "  recognition output: " : "  kết quả nhận dạng: ") << output.string() << '\n';
+  return 0;
+}
+
 }  // namespace
 
 int run_check(const CheckArgs& args, Lang lang) {
@@ -143,6 +196,8 @@ int run_demo(const DemoArgs& args, Lang lang) {
   if (const int rc = write_synthetic_deck(*p, (out / "deck").string(), args.sheets, args.seed, lang, &summary); rc != 0) return rc;
   std::cout << (en ? "Done: " : "Xong: ") << summary.sheets << (en ? " sheets, " : " tờ, ") << summary.images
             << (en ? " images; ground truth in " : " ảnh; đáp án trong ") << summary.truth_path << '\n';
+  std::cout << (en ? "Reading the scans…\n" : "Đọc các ảnh quét…\n");
+  if (const int rc = recognize_deck(*p, out / "deck", out / "recognition.jsonl", lang); rc != 0) return rc;
   std::cout << (en ? "Ballots: " : "Phiếu bầu: ") << (out / "ballots").string() << '\n';
   return 0;
 }

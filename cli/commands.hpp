@@ -28,6 +28,12 @@ struct RecognizeArgs {
   std::string debug_dir;
 };
 
+struct TallyArgs {
+  std::string election_path;
+  std::string ballots_path;  // "-" for standard input
+  bool json = false;
+};
+
 struct SynthArgs {
   std::string election_path;
   std::string out_dir;
@@ -45,6 +51,7 @@ int run_check(const CheckArgs& args, Lang lang);
 int run_ballots(const BallotsArgs& args, Lang lang);
 int run_synth(const SynthArgs& args, Lang lang);
 int run_recognize(const RecognizeArgs& args, Lang lang);
+int run_tally(const TallyArgs& args, Lang lang);
 int run_demo(const DemoArgs& args, Lang lang);
 
 }  // namespace kp::cli

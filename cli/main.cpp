@@ -45,6 +45,12 @@ int main(int argc, char** argv) {
   recognize_cmd->add_option("--threads", recognize.threads, "worker threads (default: one per core)")->check(CLI::Range(1, 256));
   recognize_cmd->add_option("--debug-dir", recognize.debug_dir, "write an overlay PNG per image showing what was read");
 
+  kp::cli::TallyArgs tally;
+  auto* tally_cmd = app.add_subcommand("tally", "Kiểm phiếu từ các bản ghi phiếu / count ballot records under the election's rules");
+  tally_cmd->add_option("election", tally.election_path, "ELECTION.toml")->required();
+  tally_cmd->add_option("--ballots", tally.ballots_path, "BALLOTS.jsonl (- for standard input)")->required();
+  tally_cmd->add_flag("--json", tally.json, "JSON output (cli-contract.md §6)");
+
   kp::cli::SynthArgs synth;
   auto* synth_cmd = app.add_subcommand("synth", "Tạo bộ ảnh quét mô phỏng có đáp án / write a synthetic scanned deck with ground truth");
   synth_cmd->add_option("election", synth.election_path, "ELECTION.toml")->required();
@@ -77,6 +83,7 @@ int main(int argc, char** argv) {
   if (ballots_cmd->parsed()) return kp::cli::run_ballots(ballots, lang);
   if (synth_cmd->parsed()) return kp::cli::run_synth(synth, lang);
   if (recognize_cmd->parsed()) return kp::cli::run_recognize(recognize, lang);
+  if (tally_cmd->parsed()) return kp::cli::run_tally(tally, lang);
   if (demo_cmd->parsed()) return kp::cli::run_demo(demo, lang);
   return 2;
 }

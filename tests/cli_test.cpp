@@ -185,3 +185,32 @@ TEST(CliRecognize, DebugOverlaysAndUsage) {
 
 }  // namespace
 }  // namespace kp
+
+namespace kp {
+namespace {
+
+TEST(CliTally, CountsRecordsAndRefusesBadOnes) {
+  const test::ScratchDir dir;
+  const auto records = dir.path() / "ballots.jsonl";
+  test::write_file(records, R"({"contest_id": "bi-thu", "issued": 150})"
+                            "\n"
+                            R"({"contest_id": "bi-thu", "marks": {"c01": "agree"}})"
+                            "\n");
+  const auto r = test::run_cli("tally " + kExample + " --ballots " + test::quote_arg(records.string()) + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["contests"][3]["contest_id"], "bi-thu");
+  EXPECT_EQ(j["contests"][3]["ballots"]["valid"], 1);
+  EXPECT_EQ(j["contests"][3]["candidates"][0]["votes"], 1);
+  const auto text = test::run_cli("tally " + kExample + " --ballots " + test::quote_arg(records.string()));
+  EXPECT_THAT(text.out, HasSubstr("Cuộc bầu bi-thu"));
+  test::write_file(records, R"({"contest_id": "bi-thu", "marks": {"c01": "struck"}})" "\n");
+  const auto bad = test::run_cli("tally " + kExample + " --ballots " + test::quote_arg(records.string()));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr(records.string() + ":1 [marks.c01]"));
+  EXPECT_EQ(bad.out, "");
+  EXPECT_EQ(test::run_cli("tally " + kExample).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace kp
