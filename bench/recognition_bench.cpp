@@ -12,6 +12,8 @@
 #include <iostream>
 #include <map>
 #include <thread>
+#include <algorithm>
+#include <cstdlib>
 
 #include <benchmark/benchmark.h>
 #include <opencv2/imgcodecs.hpp>
@@ -154,33 +156,58 @@ int flag_value(int& argc, char** argv, const std::string& name, int fallback) {
 
 }  // namespace
 
+// The child of the memory run: only what `kiemphieu recognize` holds, over many images.
+int memory_child(const std::string& folder, int images) {
+  const kp::printing::RenderSession session;
+  auto loaded = kp::config::load_election_file(std::string(KP_SOURCE_DIR) + "/sample_ballots/example-congress.toml");
+  std::vector<kp::config::ContestLayout> layouts;
+  for (const auto& c : loaded->election->contests) layouts.push_back(*kp::config::compute_layout(*loaded->election, c));
+  auto recognizer = Recognizer::create(*loaded->election, layouts, blank);
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.path().extension() != ".jsonl") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  const long before = peak_rss_mb();
+  const auto start = std::chrono::steady_clock::now();
+  std::atomic<int> next{0};
+  {
+    std::vector<std::jthread> pool;
+    for (int t = 0; t < 2; ++t) {
+      pool.emplace_back([&] {
+        for (int i = next++; i < images; i = next++) {
+          auto image = kp::recognition::read_image_file(files[static_cast<std::size_t>(i) % files.size()]);
+          if (image) benchmark::DoNotOptimize(recognizer->recognize(image->view()));
+        }
+      });
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "memory: " << images << " images read and recognised on 2 threads in " << seconds << " s (" << images / seconds
+            << " sides/s); peak resident " << peak_rss_mb() << " MB, of which " << before
+            << " MB before the first image (goal ≤ 300 MB)\n\n" << std::flush;
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const int deck_sheets = flag_value(argc, argv, "kp_deck_sheets", 2000);
   const int memory_images = flag_value(argc, argv, "kp_memory_images", 10000);
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--kp_memory_child=", 0) == 0) return memory_child(arg.substr(18), memory_images);
+  }
   benchmark::Initialize(&argc, argv);
   const kp::printing::RenderSession session;
   Fixture fixture;
   build_fixture(fixture, 24);
   g_fixture = &fixture;
 
-  // Memory first, before the large deck is generated in this process.
+  // Memory: a fresh process of this program recognises the files and reports its own peak, so
+  // the figure is recognition's and not the deck generator's.
   {
-    const long before = peak_rss_mb();
-    const auto start = std::chrono::steady_clock::now();
-    std::atomic<int> next{0};
-    std::vector<std::jthread> pool;
-    for (int t = 0; t < 2; ++t) {
-      pool.emplace_back([&] {
-        for (int i = next++; i < memory_images; i = next++) {
-          auto image = kp::recognition::read_image_file(fixture.file_list[static_cast<std::size_t>(i) % fixture.file_list.size()]);
-          if (image) benchmark::DoNotOptimize(fixture.recognizer->recognize(image->view()));
-        }
-      });
-    }
-    pool.clear();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << "memory: " << memory_images << " images recognised on 2 threads in " << seconds << " s; peak resident "
-              << peak_rss_mb() << " MB (before the run " << before << " MB; goal ≤ 300 MB)\n\n";
+    const std::string command = "'" + std::string(argv[0]) + "' --kp_memory_child='" + fixture.files.string() + "' --kp_memory_images=" +
+                                std::to_string(memory_images);
+    if (std::system(command.c_str()) != 0) std::cerr << "the memory run failed\n";
   }
 
   MedianCollector reporter;

@@ -56,19 +56,23 @@ tl::expected<RecordSet, std::vector<Error>> parse_records(std::string_view jsonl
     }
     bool ok = true;
     for (const auto& [candidate_id, value] : marks.items()) {
-      const auto state = value.is_string() ? parse_mark_state(value.get<std::string>()) : std::nullopt;
+      // Read without std::optional: GCC 12 at -O3 warns falsely about its payload here.
+      MarkState state = MarkState::unclear;
+      if (value.is_string()) {
+        if (const auto parsed = parse_mark_state(value.get<std::string>())) state = *parsed;
+      }
       if (contest->find_candidate(candidate_id) == nullptr) {
         bad("marks." + candidate_id, {"Cuộc bầu " + contest_id + " không có ứng cử viên " + quote(candidate_id),
                                       "Contest " + contest_id + " has no candidate " + quote(candidate_id)});
         ok = false;
-      } else if (!state || *state == MarkState::unclear || !state_fits_form(*state, contest->ballot)) {
+      } else if (state == MarkState::unclear || !state_fits_form(state, contest->ballot)) {
         bad("marks." + candidate_id, {"Trạng thái " + quote(value.dump()) + " không dùng được cho phiếu " + std::string(to_string(contest->ballot)) +
                                           " (bản ghi phải đã được quyết định, không có “unclear”)",
                                       "State " + quote(value.dump()) + " does not belong on a " + std::string(to_string(contest->ballot)) +
                                           " ballot (records are decided: no “unclear”)"});
         ok = false;
       } else {
-        ballot.marks[candidate_id] = *state;
+        ballot.marks[candidate_id] = state;
       }
     }
     for (const auto& c : contest->candidates) {

@@ -41,16 +41,20 @@ std::vector<Candidate> square_candidates(const cv::Mat& small_dark) {
   const int n = cv::connectedComponentsWithStats(small_dark, labels, stats, centroids, 8, CV_32S);
   std::vector<Candidate> out;
   const double max_side = std::max(small_dark.cols, small_dark.rows) / 15.0;
+  // A 6 mm mark is at least 1.7% of the scan's short side (an A3 page with 30 mm of bed each
+  // side); 1.2% keeps a margin and rules out body text before the costlier shape test.
+  const double min_side = std::max(5.0, 0.012 * std::min(small_dark.cols, small_dark.rows));
   for (int i = 1; i < n; ++i) {
     const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
     const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
     const int area = stats.at<int>(i, cv::CC_STAT_AREA);
     if (x == 0 || y == 0 || x + w >= small_dark.cols || y + h >= small_dark.rows) continue;  // the scanner bed
-    if (w < 5 || h < 5 || w > max_side || h > max_side) continue;
+    if (w < min_side || h < min_side || w > max_side || h > max_side) continue;
     const double aspect = static_cast<double>(w) / h;
     if (aspect < kMinAspect || aspect > kMaxAspect) continue;
-    // A square turned by θ fills 1/(1 + sin 2θ) of its bounding box: never below 0.5.
-    if (area < 0.5 * w * h) continue;
+    // A square turned by θ fills 1/(1 + sin 2θ) of its bounding box: 0.67 at 15°, past any skew
+    // worth naming.
+    if (area < 0.62 * w * h) continue;
     // Solid and square at any angle: a filled square's second moments about its centre are
     // area²/12 along both axes, whatever its rotation; rings (QR finder patterns), letters and
     // strokes spread their mass farther out or unevenly.
@@ -105,13 +109,13 @@ std::optional<std::array<Candidate, 4>> pick_marks(const std::vector<Candidate>&
 }
 
 // The mark's centre at full resolution: the centroid of the dark blob under the coarse centre.
-cv::Point2d refine_center(const cv::Mat& gray, cv::Point2d coarse, double side) {
+cv::Point2d refine_center(const GraySource& scan, cv::Point2d coarse, double side) {
   const int half = static_cast<int>(std::ceil(side));
   const cv::Rect roi = cv::Rect(static_cast<int>(coarse.x) - half, static_cast<int>(coarse.y) - half, 2 * half + 1, 2 * half + 1) &
-                       cv::Rect(0, 0, gray.cols, gray.rows);
+                       cv::Rect(0, 0, scan.size().width, scan.size().height);
   if (roi.width < 4 || roi.height < 4) return coarse;
   cv::Mat dark;
-  cv::threshold(gray(roi), dark, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::threshold(scan.region(roi), dark, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(dark, labels, stats, centroids, 8, CV_32S);
   const cv::Point local(static_cast<int>(coarse.x) - roi.x, static_cast<int>(coarse.y) - roi.y);
@@ -127,8 +131,8 @@ cv::Point2d refine_center(const cv::Mat& gray, cv::Point2d coarse, double side) 
   return {roi.x + centroids.at<double>(label, 0), roi.y + centroids.at<double>(label, 1)};
 }
 
-std::optional<config::BallotCode> read_code_in(const cv::Mat& gray, const std::array<cv::Point2d, 4>& page, double px_per_mm,
-                                               bool& saw_foreign_code) {
+// The region where the code must be if the page lies as `page` says, in image pixels.
+cv::Rect code_region(const std::array<cv::Point2d, 4>& page, double px_per_mm, cv::Size image) {
   const cv::Point2d ux = (page[1] - page[0]) * (1.0 / std::max(1.0, dist(page[0], page[1])));
   const cv::Point2d uy = (page[3] - page[0]) * (1.0 / std::max(1.0, dist(page[0], page[3])));
   std::vector<cv::Point2f> corners;
@@ -138,22 +142,30 @@ std::optional<config::BallotCode> read_code_in(const cv::Mat& gray, const std::a
       corners.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
     }
   }
-  const cv::Rect region = cv::boundingRect(corners) & cv::Rect(0, 0, gray.cols, gray.rows);
+  return cv::boundingRect(corners) & cv::Rect(0, 0, image.width, image.height);
+}
+
+std::optional<config::BallotCode> read_code_in(const GraySource& scan, const cv::Rect& region, bool& saw_foreign_code) {
   if (region.width < 20 || region.height < 20) return std::nullopt;
-  const cv::Mat crop = gray(region).clone();
+  const cv::Mat crop = scan.region(region);
   const ZXing::ImageView view(crop.data, crop.cols, crop.rows, ZXing::ImageFormat::Lum, static_cast<int>(crop.step));
-  ZXing::DecodeHints hints;
-  hints.setFormats(ZXing::BarcodeFormat::QRCode).setTryRotate(true).setTryHarder(true).setMaxNumberOfSymbols(1);
-  const ZXing::Result result = ZXing::ReadBarcode(view, hints);
-  if (!result.isValid()) return std::nullopt;
-  auto code = config::decode_ballot_code(result.text());
-  if (!code) saw_foreign_code = true;
-  return code;
+  // A quick look first; the thorough one only when that fails (a blurred or damaged code).
+  for (const bool thorough : {false, true}) {
+    ZXing::DecodeHints hints;
+    hints.setFormats(ZXing::BarcodeFormat::QRCode).setTryRotate(thorough).setTryHarder(thorough).setTryDownscale(thorough)
+        .setMaxNumberOfSymbols(1);
+    const ZXing::Result result = ZXing::ReadBarcode(view, hints);
+    if (!result.isValid()) continue;
+    auto code = config::decode_ballot_code(result.text());
+    if (!code) saw_foreign_code = true;
+    return code;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
 
-LocateOutcome locate_page(const cv::Mat& gray, const cv::Mat& small_dark, int reduction) {
+LocateOutcome locate_page(const GraySource& scan, const cv::Mat& small_dark, int reduction) {
   LocateOutcome outcome;
   const auto marks = pick_marks(square_candidates(small_dark));
   if (!marks) {
@@ -175,19 +187,36 @@ LocateOutcome locate_page(const cv::Mat& gray, const cv::Mat& small_dark, int re
   double side = 0;
   for (std::size_t i = 0; i < 4; ++i) {
     const cv::Point2d coarse = (*marks)[i].center * static_cast<double>(reduction);
-    image_order[i] = refine_center(gray, coarse, (*marks)[i].side * reduction);
+    image_order[i] = refine_center(scan, coarse, (*marks)[i].side * reduction);
     side += (*marks)[i].side * reduction / 4.0;
   }
   const double px_per_mm = side / kMarkMm;
   bool saw_foreign_code = false;
   // Each rotation of the corner list is a way the sheet could have been fed; the short edge is
-  // the top. The QR code decides between the two that remain.
+  // the top. The QR code decides between the two that remain; the region with more ink (a code
+  // is half dark, the header text around the other corner far less) is tried first.
+  struct Hypothesis {
+    int r;
+    std::array<cv::Point2d, 4> page;
+    cv::Rect region;
+    double ink;
+  };
+  std::vector<Hypothesis> hypotheses;
   for (int r = 0; r < 4; ++r) {
     std::array<cv::Point2d, 4> page{};
     for (int i = 0; i < 4; ++i) page[static_cast<std::size_t>(i)] = image_order[static_cast<std::size_t>((i + r) % 4)];
     if (dist(page[0], page[1]) > dist(page[1], page[2])) continue;
-    if (auto code = read_code_in(gray, page, px_per_mm, saw_foreign_code)) {
-      outcome.page = LocatedPage{page, *code, 90 * r, side};
+    const cv::Rect region = code_region(page, px_per_mm, scan.size());
+    const cv::Rect small_region(region.x / reduction, region.y / reduction, std::max(1, region.width / reduction),
+                                std::max(1, region.height / reduction));
+    const cv::Rect clipped = small_region & cv::Rect(0, 0, small_dark.cols, small_dark.rows);
+    const double ink = clipped.area() > 0 ? cv::countNonZero(small_dark(clipped)) / static_cast<double>(clipped.area()) : 0;
+    hypotheses.push_back({r, page, region, ink});
+  }
+  std::stable_sort(hypotheses.begin(), hypotheses.end(), [](const Hypothesis& a, const Hypothesis& b) { return a.ink > b.ink; });
+  for (const auto& h : hypotheses) {
+    if (auto code = read_code_in(scan, h.region, saw_foreign_code)) {
+      outcome.page = LocatedPage{h.page, *code, 90 * h.r, side};
       return outcome;
     }
   }

@@ -8,6 +8,7 @@
 
 #include "common/evidence.hpp"
 #include "config/ballot_code.hpp"
+#include "recognition/internal/gray_source.hpp"
 
 namespace kp::recognition::internal {
 
@@ -25,8 +26,8 @@ struct LocateOutcome {
   Rejection reason = Rejection::not_a_ballot;  // meaningful when page is empty
 };
 
-// `gray` is the full-resolution scan; `small_dark` the binarisation (ink = 255) of the same image
-// reduced `reduction` times, where the marks are searched.
-LocateOutcome locate_page(const cv::Mat& gray, const cv::Mat& small_dark, int reduction);
+// `scan` gives the full-resolution pixels; `small_dark` is the binarisation (ink = 255) of the
+// same image reduced `reduction` times, where the marks are searched.
+LocateOutcome locate_page(const GraySource& scan, const cv::Mat& small_dark, int reduction);
 
 }  // namespace kp::recognition::internal

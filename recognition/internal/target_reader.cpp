@@ -44,15 +44,25 @@ cv::Mat widen(const cv::Mat& dark, int radius) {
   return out;
 }
 
-// The scan patch (with kSearchPx to spare on every side) resampled from the image.
-cv::Mat extract(const cv::Mat& gray, const cv::Matx33d& mm_to_image, const cv::Rect& patch_px) {
+// The scan patch (with kSearchPx to spare on every side) resampled from the image; only the
+// image region under the patch is converted to gray.
+cv::Mat extract(const GraySource& scan, const cv::Matx33d& mm_to_image, const cv::Rect& patch_px) {
   const double s = work_px_per_mm();
   // Patch pixel (u, v) is page pixel (patch.x - search + u, …), i.e. millimetre (… ) / s.
   const cv::Matx33d patch_to_mm(1 / s, 0, (patch_px.x - kSearchPx) / s, 0, 1 / s, (patch_px.y - kSearchPx) / s, 0, 0, 1);
+  const cv::Size size(patch_px.width + 2 * kSearchPx, patch_px.height + 2 * kSearchPx);
   const cv::Matx33d m = mm_to_image * patch_to_mm;
+  std::vector<cv::Point2f> corners;
+  for (const auto& [u, v] : {std::pair{0, 0}, std::pair{size.width, 0}, std::pair{0, size.height}, std::pair{size.width, size.height}}) {
+    const cv::Vec3d p = m * cv::Vec3d(u, v, 1);
+    corners.emplace_back(static_cast<float>(p[0] / p[2]), static_cast<float>(p[1] / p[2]));
+  }
+  cv::Rect source = cv::boundingRect(corners);
+  source = cv::Rect(source.x - 2, source.y - 2, source.width + 4, source.height + 4) & cv::Rect(0, 0, scan.size().width, scan.size().height);
   cv::Mat out;
-  cv::warpPerspective(gray, out, cv::Mat(m), cv::Size(patch_px.width + 2 * kSearchPx, patch_px.height + 2 * kSearchPx),
-                      cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+  if (source.area() == 0) return cv::Mat(size, CV_8UC1, cv::Scalar(255));
+  const cv::Matx33d shift(1, 0, -source.x, 0, 1, -source.y, 0, 0, 1);
+  cv::warpPerspective(scan.region(source), out, cv::Mat(shift * m), size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
   return out;
 }
 
@@ -213,11 +223,19 @@ cv::Mat new_ink(const cv::Mat& scan, const cv::Mat& print_mask) {
   // Drop specks: dust, noise and compression artefacts.
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(dark, labels, stats, centroids, 8, CV_32S);
+  std::vector<std::uint8_t> speck(static_cast<std::size_t>(n), 0);
+  bool any = false;
   for (int i = 1; i < n; ++i) {
-    if (stats.at<int>(i, cv::CC_STAT_AREA) >= kMinSpeckPx) continue;
-    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), stats.at<int>(i, cv::CC_STAT_WIDTH),
-                     stats.at<int>(i, cv::CC_STAT_HEIGHT));
-    dark(r).setTo(0, labels(r) == i);
+    speck[static_cast<std::size_t>(i)] = stats.at<int>(i, cv::CC_STAT_AREA) < kMinSpeckPx ? 1 : 0;
+    any = any || speck[static_cast<std::size_t>(i)] != 0;
+  }
+  if (!any) return dark;
+  for (int y = 0; y < dark.rows; ++y) {
+    uchar* d = dark.ptr<uchar>(y);
+    const int* l = labels.ptr<int>(y);
+    for (int x = 0; x < dark.cols; ++x) {
+      if (speck[static_cast<std::size_t>(l[x])] != 0) d[x] = 0;
+    }
   }
   return dark;
 }
@@ -274,11 +292,11 @@ std::vector<RowTemplate> build_row_templates(const config::SideLayout& side, Bal
   return rows;
 }
 
-TargetEvidence read_row(const RowTemplate& row, const cv::Mat& gray, const cv::Matx33d& mm_to_image) {
+TargetEvidence read_row(const RowTemplate& row, const GraySource& scan, const cv::Matx33d& mm_to_image) {
   TargetEvidence e;
   e.candidate_id = row.candidate_id;
   e.form = row.form;
-  const cv::Mat wide = extract(gray, mm_to_image, row.patch_px);
+  const cv::Mat wide = extract(scan, mm_to_image, row.patch_px);
   const cv::Mat aligned = align(wide, row.blank);
   const cv::Mat ink = new_ink(aligned, row.print_mask);
   if (row.form == BallotForm::strike) {

@@ -7,6 +7,7 @@
 
 #include "common/evidence.hpp"
 #include "config/layout.hpp"
+#include "recognition/internal/gray_source.hpp"
 
 namespace kp::recognition::internal {
 
@@ -33,7 +34,7 @@ struct RowTemplate {
 std::vector<RowTemplate> build_row_templates(const config::SideLayout& side, BallotForm form, const cv::Mat& blank_page);
 
 // Measures one row on the scan. `mm_to_image` maps page millimetres to scan pixels.
-TargetEvidence read_row(const RowTemplate& row, const cv::Mat& gray, const cv::Matx33d& mm_to_image);
+TargetEvidence read_row(const RowTemplate& row, const GraySource& scan, const cv::Matx33d& mm_to_image);
 
 // New ink in `scan` (already aligned to `row.blank`): dark against the paper, outside the print.
 cv::Mat new_ink(const cv::Mat& scan, const cv::Mat& print_mask);
