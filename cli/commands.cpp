@@ -18,6 +18,7 @@
 #include "recognition/recognizer.hpp"
 #include "sample_ballots/deck_generator.hpp"
 #include "sample_ballots/deck_scoring.hpp"
+#include "tally/records.hpp"
 #include "sample_ballots/example_congress.hpp"
 
 namespace kp::cli {
@@ -121,6 +122,8 @@ int recognize_deck(const Prepared& p, const fs::path& deck, const fs::path& outp
     return 1;
   }
   std::ofstream lines(output, std::ios::binary | std::ios::trunc);
+  tally::RecordSet counted;
+  int waiting = 0;
   synth::DeckScore score;
   std::map<std::string, int> states;
   int rejected = 0, flagged = 0;
@@ -136,8 +139,26 @@ int recognize_deck(const Prepared& p, const fs::path& deck, const fs::path& outp
     lines << recognition::recognition_json_line(path, e, p.election->thresholds) << '\n';
     synth::score_side(side, e, p.election->thresholds, score);
     if (!e.ok()) ++rejected;
-    if (!sheet_flags(e, p.election->thresholds).empty()) ++flagged;
-    for (const auto& t : e.targets) ++states[std::string(to_string(decide(t, p.election->thresholds).state))];
+    const auto flags = sheet_flags(e, p.election->thresholds);
+    if (!flags.empty()) ++flagged;
+    bool decided = e.ok() && e.side == Side::front;
+    tally::BallotRecord record;
+    record.contest_id = e.contest_id;
+    for (const auto& t : e.targets) {
+      const MarkDecision d = decide(t, p.election->thresholds);
+      ++states[std::string(to_string(d.state))];
+      if (d.state == MarkState::unclear) decided = false;
+      record.marks[t.candidate_id] = d.state;
+    }
+    // A side with an unclear mark or a finding waits for the committee and is not counted.
+    for (const auto f : flags) {
+      if (f != SheetFlag::stamp_not_checked) decided = false;
+    }
+    if (decided) {
+      counted.ballots.push_back(std::move(record));
+    } else if (e.ok()) {
+      ++waiting;
+    }
   }
   std::cout << (en ? "  sides read: " : "  số mặt phiếu đã đọc: ") << truth->size() - static_cast<std::size_t>(rejected)
             << (en ? ", refused: " : ", từ chối: ") << rejected << '\n';
@@ -147,7 +168,14 @@ int recognize_deck(const Prepared& p, const fs::path& deck, const fs::path& outp
   std::cout << (en ? "  against the deck's truth: wrong " : "  so với đáp án: đọc sai ") << score.wrong
             << (en ? ", clear marks sent to the committee " : ", dấu rõ ràng phải chuyển Ban kiểm phiếu ") << score.clear_unclear
             << (en ? ", ambiguous marks decided alone " : ", dấu không rõ mà máy tự quyết ") << score.ambiguous_decided << '\n';
-  std::cout << (en ? "  recognition output: " : "  kết quả nhận dạng: ") << output.string() << '\n';
+  std::cout << (en ? "  recognition output: " : "  kết quả nhận dạng: ") << output.string() << "\n\n";
+  // The count so far: decided ballots only; the rest wait for the committee, so nothing is final.
+  const auto results = tally::count_all(*p.election, counted);
+  std::cout << (en ? "Provisional count: " : "Kết quả tạm thời: ") << counted.ballots.size()
+            << (en ? " ballots counted, " : " phiếu đã đếm, ") << waiting
+            << (en ? " waiting for the committee (not final)\n\n" : " phiếu chờ Ban kiểm phiếu xem xét (chưa phải kết quả chính thức)\n\n");
+  std::cout << tally::results_text(*p.election, results, lang);
+  std::ofstream(output.parent_path() / "provisional-results.json", std::ios::binary | std::ios::trunc) << tally::results_json(results) << '\n';
   return 0;
 }
 

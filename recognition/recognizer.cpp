@@ -91,21 +91,22 @@ SideEvidence Recognizer::recognize(const ImageView& image) const {
   const int long_side = std::max(input.cols, input.rows);
   int reduction = 1;
   while (long_side / reduction > kSearchLongSide) reduction *= 2;
-  cv::Mat reduced = input;
-  for (int step = 1; step < reduction; step *= 2) {
-    // Halving an even-sized image takes OpenCV's fast path for area averaging (4× faster on
-    // colour than other factors); a pixel cut at the right or bottom edge is scanner bed.
-    const cv::Mat even = reduced(cv::Rect(0, 0, reduced.cols & ~1, reduced.rows & ~1));
+  // Halving an even-sized image takes OpenCV's fast path for area averaging (4× faster on
+  // colour than other factors); a pixel cut at the right or bottom edge is scanner bed. Colour
+  // is halved once and converted; later halvings are on gray.
+  const auto halve = [](const cv::Mat& m) {
     cv::Mat half;
+    const cv::Mat even = m(cv::Rect(0, 0, m.cols & ~1, m.rows & ~1));
     cv::resize(even, half, cv::Size(even.cols / 2, even.rows / 2), 0, 0, cv::INTER_AREA);
-    reduced = half;
+    return half;
+  };
+  cv::Mat small = reduction > 1 ? halve(input) : input;
+  if (small.channels() == 3) {
+    cv::Mat gray_small;
+    cv::cvtColor(small, gray_small, cv::COLOR_BGR2GRAY);
+    small = gray_small;
   }
-  cv::Mat small;
-  if (reduced.channels() == 3) {
-    cv::cvtColor(reduced, small, cv::COLOR_BGR2GRAY);
-  } else {
-    small = reduced;
-  }
+  for (int step = 2; step < reduction; step *= 2) small = halve(small);
   cv::Mat small_dark;
   cv::threshold(small, small_dark, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
 

@@ -154,7 +154,7 @@ std::string results_text(const config::Election& election, const std::vector<Con
     out << (en ? "Contest " : "Cuộc bầu ") << r.contest_id << " — " << contest->title << '\n';
     out << "  D = " << r.base << (en ? ", elected with at least " : ", trúng cử cần ít nhất ") << r.votes_needed
         << (en ? " votes\n" : " phiếu\n");
-    out << (en ? "  ballots: issued " : "  phiếu: phát ra ") << (r.issued ? std::to_string(*r.issued) : "?")
+    out << (en ? "  ballots: issued " : "  phiếu: phát ra ") << (r.issued ? std::to_string(*r.issued) : (en ? "(not entered)" : "(chưa nhập)"))
         << (en ? ", collected " : ", thu vào ") << r.collected << (en ? ", valid " : ", hợp lệ ") << r.valid
         << (en ? ", invalid " : ", không hợp lệ ") << r.invalid;
     for (const auto& [reason, n] : r.invalid_by_reason) out << " (" << to_string(reason) << ' ' << n << ')';

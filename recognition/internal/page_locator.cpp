@@ -18,7 +18,7 @@ constexpr double kMarkMm = 6.0;
 // loose and the moments do the work.
 constexpr double kSquareSpread = 1.0 / 6.0;
 constexpr double kSquareSpreadTolerance = 0.012;
-constexpr double kSquareImbalance = 0.02;
+constexpr double kSquareImbalance = 0.035;  // a 1.25:1 rectangle scores 0.04; a 12 px mark up to 0.02
 constexpr double kMinAspect = 0.6;
 constexpr double kMaxAspect = 1.67;
 // Mark centres of A5, A4 and A3 pages are 130×192, 192×279 and 279×402 mm apart: a long/short

@@ -14,9 +14,9 @@ constexpr double kTargetMarginMm = 1.5;  // strikes overshoot their cell a littl
 constexpr double kStampMarginMm = 8;     // a round stamp of 28–32 mm overflows its 36×24 mm box
 constexpr double kCodeMarginMm = 2;
 constexpr double kEdgeMm = 5;            // page edges: shadows and the scanner's border
+constexpr int kMinBlobPx = 3;            // 0.75 mm² at 2 px/mm
 constexpr double kWriteInDepthMm = 35;   // a written-in name goes just below the list,
 constexpr double kWriteInWidthShare = 0.6;  // under the names; ink farther right is a signature or other mark
-constexpr int kMinBlobPx = 3;            // 0.75 mm² at 2 px/mm
 
 void fill(cv::Mat& m, const RectMm& r, double margin_mm) {
   const double s = sheet_px_per_mm();
@@ -100,14 +100,17 @@ void check_sheet(const SheetTemplate& t, const cv::Mat& small, int reduction, co
   for (int x = 0; x < column_counts.cols; ++x) longest = std::max(longest, column_counts.at<int>(0, x));
   out.streak_share = static_cast<double>(longest) / (t.size.height - 2 * edge);
   ink.setTo(0, t.ignored);
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
   double write_in = 0, other = 0;
-  for (int i = 1; i < n; ++i) {
-    const int area = stats.at<int>(i, cv::CC_STAT_AREA);
-    if (area < kMinBlobPx) continue;
-    const cv::Point c(static_cast<int>(centroids.at<double>(i, 0)), static_cast<int>(centroids.at<double>(i, 1)));
-    (t.write_in_zone.at<uchar>(c) != 0 ? write_in : other) += area / (s * s);
+  if (cv::countNonZero(ink) > 0) {
+    // Blobs of ink, each in the zone of its centre; specks (dust, noise) are left out.
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+    for (int i = 1; i < n; ++i) {
+      const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+      if (area < kMinBlobPx) continue;
+      const cv::Point c(static_cast<int>(centroids.at<double>(i, 0)), static_cast<int>(centroids.at<double>(i, 1)));
+      (t.write_in_zone.at<uchar>(c) != 0 ? write_in : other) += area / (s * s);
+    }
   }
   out.write_in_mm2 = write_in;
   out.other_ink_mm2 = other;

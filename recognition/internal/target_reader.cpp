@@ -61,8 +61,15 @@ cv::Mat extract(const GraySource& scan, const cv::Matx33d& mm_to_image, const cv
   source = cv::Rect(source.x - 2, source.y - 2, source.width + 4, source.height + 4) & cv::Rect(0, 0, scan.size().width, scan.size().height);
   cv::Mat out;
   if (source.area() == 0) return cv::Mat(size, CV_8UC1, cv::Scalar(255));
-  const cv::Matx33d shift(1, 0, -source.x, 0, 1, -source.y, 0, 0, 1);
-  cv::warpPerspective(scan.region(source), out, cv::Mat(shift * m), size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+  // Over a patch of a few centimetres the page's perspective is an affine map to well under a
+  // tenth of a pixel; the affine warp needs no division per pixel.
+  const std::array<cv::Point2f, 3> from{cv::Point2f(0, 0), cv::Point2f(static_cast<float>(size.width), 0),
+                                        cv::Point2f(0, static_cast<float>(size.height))};
+  const std::array<cv::Point2f, 3> to{cv::Point2f(corners[0].x - static_cast<float>(source.x), corners[0].y - static_cast<float>(source.y)),
+                                      cv::Point2f(corners[1].x - static_cast<float>(source.x), corners[1].y - static_cast<float>(source.y)),
+                                      cv::Point2f(corners[2].x - static_cast<float>(source.x), corners[2].y - static_cast<float>(source.y))};
+  const cv::Mat affine = cv::getAffineTransform(from.data(), to.data());
+  cv::warpAffine(scan.region(source), out, affine, size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
   return out;
 }
 
@@ -132,8 +139,19 @@ StrikeEvidence measure_strike(const RowTemplate& row, const cv::Mat& ink) {
   const double text_width = std::max(1, row.text_x1 - row.text_x0);
   e.ink = static_cast<double>(points.size()) / (text_width * kStrokeMm * s);
   if (points.size() < 3) return e;
+  // Least squares, then again on the ink within 2 mm of the first line: robust to a tick or a
+  // few dots beside the stroke, and a single pass each (an M-estimator iterates far longer).
   cv::Vec4f line;
-  cv::fitLine(points, line, cv::DIST_HUBER, 0, 0.01, 0.01);
+  cv::fitLine(points, line, cv::DIST_L2, 0, 0.01, 0.01);
+  {
+    const double trim = 2.0 * s;
+    std::vector<cv::Point2f> near;
+    near.reserve(points.size());
+    for (const auto& p : points) {
+      if (std::abs((p.x - line[2]) * line[1] - (p.y - line[3]) * line[0]) <= trim) near.push_back(p);
+    }
+    if (near.size() >= 3 && near.size() < points.size()) cv::fitLine(near, line, cv::DIST_L2, 0, 0.01, 0.01);
+  }
   double vx = line[0], vy = line[1];
   if (vx < 0) {
     vx = -vx;
@@ -220,6 +238,7 @@ cv::Mat new_ink(const cv::Mat& scan, const cv::Mat& print_mask) {
   cv::Mat dark;
   cv::threshold(scan, dark, kInkRatio * paper, 255, cv::THRESH_BINARY_INV);
   dark.setTo(0, print_mask);
+  if (cv::countNonZero(dark) == 0) return dark;  // most names are left alone
   // Drop specks: dust, noise and compression artefacts.
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(dark, labels, stats, centroids, 8, CV_32S);
