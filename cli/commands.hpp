@@ -34,6 +34,38 @@ struct TallyArgs {
   bool json = false;
 };
 
+struct InitArgs {
+  std::string db_path;
+  std::string election_path;
+};
+
+struct IngestArgs {
+  std::string db_path;
+  std::vector<std::string> images;
+  int threads = 0;
+};
+
+struct IssuedArgs {
+  std::string db_path;
+  std::string contest_id;
+  std::int64_t count = 0;
+  std::string by;
+};
+
+struct AdjudicateArgs {
+  std::string db_path;
+  std::int64_t sheet_id = 0;
+  std::vector<std::string> marks;  // candidate=state
+  std::vector<std::string> flags;
+  std::string reason;
+  std::vector<std::string> members;
+};
+
+struct DbArgs {
+  std::string db_path;
+  bool json = false;
+};
+
 struct SynthArgs {
   std::string election_path;
   std::string out_dir;
@@ -52,6 +84,14 @@ int run_ballots(const BallotsArgs& args, Lang lang);
 int run_synth(const SynthArgs& args, Lang lang);
 int run_recognize(const RecognizeArgs& args, Lang lang);
 int run_tally(const TallyArgs& args, Lang lang);
+int run_init(const InitArgs& args, Lang lang);
+int run_ingest(const IngestArgs& args, Lang lang);
+int run_issued(const IssuedArgs& args, Lang lang);
+int run_waiting(const DbArgs& args, Lang lang);
+int run_adjudicate(const AdjudicateArgs& args, Lang lang);
+int run_results(const DbArgs& args, Lang lang);
+int run_audit_verify(const DbArgs& args, Lang lang);
+int run_audit_replay(const DbArgs& args, Lang lang);
 int run_demo(const DemoArgs& args, Lang lang);
 
 }  // namespace kp::cli

@@ -51,6 +51,50 @@ int main(int argc, char** argv) {
   tally_cmd->add_option("--ballots", tally.ballots_path, "BALLOTS.jsonl (- for standard input)")->required();
   tally_cmd->add_flag("--json", tally.json, "JSON output (cli-contract.md §6)");
 
+  kp::cli::InitArgs init;
+  auto* init_cmd = app.add_subcommand("init", "Tạo cơ sở dữ liệu đại hội / create a congress database");
+  init_cmd->add_option("db", init.db_path, "CONGRESS.db")->required();
+  init_cmd->add_option("election", init.election_path, "ELECTION.toml")->required();
+
+  kp::cli::IngestArgs ingest;
+  auto* ingest_cmd = app.add_subcommand("ingest", "Đọc và lưu ảnh quét vào cơ sở dữ liệu / recognise and store scanned sides");
+  ingest_cmd->add_option("db", ingest.db_path, "CONGRESS.db")->required();
+  ingest_cmd->add_option("images", ingest.images, "IMAGE…")->required();
+  ingest_cmd->add_option("--threads", ingest.threads, "recognition threads (default: one per core)")->check(CLI::Range(1, 256));
+
+  kp::cli::IssuedArgs issued;
+  auto* issued_cmd = app.add_subcommand("issued", "Nhập số phiếu phát ra / enter ballots issued for a contest");
+  issued_cmd->add_option("db", issued.db_path, "CONGRESS.db")->required();
+  issued_cmd->add_option("contest", issued.contest_id, "CONTEST")->required();
+  issued_cmd->add_option("count", issued.count, "N")->required()->check(CLI::NonNegativeNumber);
+  issued_cmd->add_option("--by", issued.by, "who entered it")->required();
+
+  kp::cli::DbArgs waiting;
+  auto* waiting_cmd = app.add_subcommand("waiting", "Liệt kê tờ phiếu chờ Ban kiểm phiếu / list sheets waiting for the committee");
+  waiting_cmd->add_option("db", waiting.db_path, "CONGRESS.db")->required();
+
+  kp::cli::AdjudicateArgs adjudicate;
+  auto* adjudicate_cmd = app.add_subcommand("adjudicate", "Ghi quyết định của Ban kiểm phiếu / record the committee's ruling on a sheet");
+  adjudicate_cmd->add_option("db", adjudicate.db_path, "CONGRESS.db")->required();
+  adjudicate_cmd->add_option("sheet", adjudicate.sheet_id, "SHEET id")->required();
+  adjudicate_cmd->add_option("--mark", adjudicate.marks, "CANDIDATE=STATE, one per target")->required();
+  adjudicate_cmd->add_option("--flag", adjudicate.flags, "no_stamp | write_in | identifying_mark");
+  adjudicate_cmd->add_option("--reason", adjudicate.reason, "why")->required();
+  adjudicate_cmd->add_option("--by", adjudicate.members, "two committee members")->required()->expected(2);
+
+  kp::cli::DbArgs results;
+  auto* results_cmd = app.add_subcommand("results", "Kết quả theo cơ sở dữ liệu / results from the congress database");
+  results_cmd->add_option("db", results.db_path, "CONGRESS.db")->required();
+  results_cmd->add_flag("--json", results.json, "JSON output");
+
+  kp::cli::DbArgs audit;
+  auto* audit_cmd = app.add_subcommand("audit", "Kiểm tra nhật ký và ảnh / check the audit trail");
+  audit_cmd->require_subcommand(1);
+  auto* verify_cmd = audit_cmd->add_subcommand("verify", "chain, signatures, images, sheet states");
+  verify_cmd->add_option("db", audit.db_path, "CONGRESS.db")->required();
+  auto* replay_cmd = audit_cmd->add_subcommand("replay", "re-run recognition on every stored image and compare");
+  replay_cmd->add_option("db", audit.db_path, "CONGRESS.db")->required();
+
   kp::cli::SynthArgs synth;
   auto* synth_cmd = app.add_subcommand("synth", "Tạo bộ ảnh quét mô phỏng có đáp án / write a synthetic scanned deck with ground truth");
   synth_cmd->add_option("election", synth.election_path, "ELECTION.toml")->required();
@@ -84,6 +128,14 @@ int main(int argc, char** argv) {
   if (synth_cmd->parsed()) return kp::cli::run_synth(synth, lang);
   if (recognize_cmd->parsed()) return kp::cli::run_recognize(recognize, lang);
   if (tally_cmd->parsed()) return kp::cli::run_tally(tally, lang);
+  if (init_cmd->parsed()) return kp::cli::run_init(init, lang);
+  if (ingest_cmd->parsed()) return kp::cli::run_ingest(ingest, lang);
+  if (issued_cmd->parsed()) return kp::cli::run_issued(issued, lang);
+  if (waiting_cmd->parsed()) return kp::cli::run_waiting(waiting, lang);
+  if (adjudicate_cmd->parsed()) return kp::cli::run_adjudicate(adjudicate, lang);
+  if (results_cmd->parsed()) return kp::cli::run_results(results, lang);
+  if (verify_cmd->parsed()) return kp::cli::run_audit_verify(audit, lang);
+  if (replay_cmd->parsed()) return kp::cli::run_audit_replay(audit, lang);
   if (demo_cmd->parsed()) return kp::cli::run_demo(demo, lang);
   return 2;
 }

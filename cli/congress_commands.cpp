@@ -1,0 +1,280 @@
+// Commands on a congress database: init, ingest, issued, waiting, adjudicate, results, audit.
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/preparation.hpp"
+#include "printing/ballot_renderer.hpp"
+#include "recognition/evidence_json.hpp"
+#include "recognition/image_io.hpp"
+#include "recognition/recognizer.hpp"
+#include "tally/congress_db.hpp"
+
+namespace kp::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<tally::CongressDb> open_db(const std::string& path, Lang lang) {
+  auto db = tally::CongressDb::open(path);
+  if (!db) {
+    print_error(db.error(), lang);
+    return std::nullopt;
+  }
+  return std::move(*db);
+}
+
+std::vector<config::ContestLayout> layouts_of(const config::Election& e) {
+  std::vector<config::ContestLayout> out;
+  for (const auto& c : e.contests) {
+    if (auto l = config::compute_layout(e, c)) out.push_back(*l);
+  }
+  return out;
+}
+
+Result<recognition::Recognizer> recognizer_for(const config::Election& e) {
+  const recognition::BlankProvider blank = [](const config::ContestLayout& layout, Side side, int dpi) {
+    return printing::render_side(layout, side, dpi, 0);
+  };
+  return recognition::Recognizer::create(e, layouts_of(e), blank);
+}
+
+// Recognises the files on all cores; `each` sees them in input order.
+template <class Each>
+void recognise_in_order(const recognition::Recognizer& r, const std::vector<std::string>& files, int threads, Each each) {
+  const std::size_t n = files.size();
+  std::vector<std::optional<std::pair<Result<Image>, SideEvidence>>> done(n);
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) {
+      auto image = recognition::read_image_file(files[i]);
+      SideEvidence e;
+      if (image) {
+        e = r.recognize(image->view());
+      } else {
+        e.reasons.push_back(image.error().code == "corrupt_image" ? Rejection::corrupt_image : Rejection::unreadable_file);
+      }
+      {
+        std::lock_guard lock(mutex);
+        done[i].emplace(std::move(image), std::move(e));
+      }
+      ready.notify_all();
+    }
+  };
+  const std::size_t count = std::min<std::size_t>(n, threads > 0 ? static_cast<std::size_t>(threads)
+                                                                  : std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::jthread> pool;
+  for (std::size_t t = 0; t < count; ++t) pool.emplace_back(work);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::unique_lock lock(mutex);
+    ready.wait(lock, [&] { return done[i].has_value(); });
+    auto item = std::move(*done[i]);
+    done[i].reset();
+    lock.unlock();
+    each(i, item.first, item.second);
+  }
+}
+
+}  // namespace
+
+int run_init(const InitArgs& args, Lang lang) {
+  const auto p = prepare(config::load_election_file(args.election_path), lang);
+  if (!p) return 1;
+  std::ifstream in(args.election_path, std::ios::binary);
+  const std::string toml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto db = tally::CongressDb::create(args.db_path, toml, fs::path(args.election_path).filename().string());
+  if (!db) {
+    print_error(db.error(), lang);
+    return 1;
+  }
+  const bool en = lang == Lang::en;
+  std::cout << nlohmann::json{{"database", args.db_path}, {"election_id", db->election().id}, {"election_hash", db->election().content_hash},
+                              {"key_fingerprint", db->key_fingerprint()}, {"images", db->images_dir()}}
+                   .dump()
+            << '\n';
+  std::cerr << (en ? "Write the station key fingerprint in the minutes: " : "Ghi dấu vân tay khóa của trạm vào biên bản: ")
+            << db->key_fingerprint() << '\n';
+  return 0;
+}
+
+int run_ingest(const IngestArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  auto recognizer = recognizer_for(db->election());
+  if (!recognizer) {
+    print_error(recognizer.error(), lang);
+    return 1;
+  }
+  const Thresholds& t = db->election().thresholds;
+  int failures = 0;
+  recognise_in_order(*recognizer, args.images, args.threads, [&](std::size_t i, const Result<Image>& image, const SideEvidence& e) {
+    const std::string& path = args.images[i];
+    if (!image) {
+      print_error(image.error(), lang);
+      ++failures;
+      std::cout << nlohmann::json{{"image", path}, {"status", "not_stored"}, {"reasons", {image.error().code}}}.dump() << '\n';
+      return;
+    }
+    tally::SheetInput in;
+    in.image_name = path;
+    in.image_path = path;
+    in.recognition = recognition::recognition_json_line(path, e, t);
+    in.recognised = e.ok();
+    in.contest_id = e.contest_id;
+    in.side = e.side;
+    in.serial = e.serial;
+    for (const auto& target : e.targets) in.marks[target.candidate_id] = decide(target, t).state;
+    for (const auto f : sheet_flags(e, t)) in.findings.insert(f);
+    const auto outcome = db->ingest(in);
+    if (!outcome) {
+      print_error(outcome.error(), lang);
+      ++failures;
+      return;
+    }
+    std::cout << nlohmann::json{{"image", path}, {"sheet_id", outcome->sheet.id}, {"duplicate", outcome->duplicate},
+                                {"status", to_string(outcome->sheet.status)}, {"wait_reasons", outcome->sheet.wait_reasons}}
+                     .dump()
+              << '\n'
+              << std::flush;
+  });
+  return failures == 0 ? 0 : 1;
+}
+
+int run_issued(const IssuedArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  if (auto r = db->set_issued(args.contest_id, args.count, args.by); !r) {
+    print_error(r.error(), lang);
+    return 1;
+  }
+  return 0;
+}
+
+int run_waiting(const DbArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto sheets = db->sheets();
+  if (!sheets) {
+    print_error(sheets.error(), lang);
+    return 1;
+  }
+  for (const auto& s : *sheets) {
+    if (s.status != tally::SheetStatus::waiting) continue;
+    std::cout << nlohmann::json{{"sheet_id", s.id}, {"image", s.image_name}, {"contest_id", s.contest_id}, {"side", s.side},
+                                {"serial", s.serial}, {"wait_reasons", s.wait_reasons}}
+                     .dump()
+              << '\n';
+  }
+  return 0;
+}
+
+int run_adjudicate(const AdjudicateArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  std::map<std::string, MarkState> marks;
+  for (const auto& m : args.marks) {
+    const auto eq = m.find('=');
+    const auto state = eq == std::string::npos ? std::nullopt : parse_mark_state(m.substr(eq + 1));
+    if (!state) {
+      print_error({"bad_mark", {"“--mark” cần dạng ỨNG_CỬ_VIÊN=TRẠNG_THÁI: " + m, "“--mark” takes CANDIDATE=STATE: " + m}, "--mark"}, lang);
+      return 2;
+    }
+    marks[m.substr(0, eq)] = *state;
+  }
+  std::set<SheetFlag> flags;
+  for (const auto& f : args.flags) {
+    const auto flag = parse_sheet_flag(f);
+    if (!flag) {
+      print_error({"bad_flag", {"Dấu hiệu không có: " + f, "Unknown flag: " + f}, "--flag"}, lang);
+      return 2;
+    }
+    flags.insert(*flag);
+  }
+  const auto row = db->adjudicate(args.sheet_id, marks, flags, args.reason, args.members.at(0), args.members.at(1));
+  if (!row) {
+    print_error(row.error(), lang);
+    return 1;
+  }
+  std::cout << nlohmann::json{{"sheet_id", row->id}, {"status", to_string(row->status)}}.dump() << '\n';
+  return 0;
+}
+
+int run_results(const DbArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto summary = db->count();
+  if (!summary) {
+    print_error(summary.error(), lang);
+    return 1;
+  }
+  if (args.json) {
+    auto j = nlohmann::ordered_json::parse(tally::results_json(summary->results));
+    j["sheets"] = {{"counted", summary->counted}, {"waiting", summary->waiting}, {"rejected", summary->rejected}};
+    j["final"] = summary->final;
+    std::cout << j.dump() << '\n';
+    return 0;
+  }
+  const bool en = lang == Lang::en;
+  std::cout << (en ? "Sheets: counted " : "Tờ phiếu: đã đếm ") << summary->counted << (en ? ", waiting for the committee " : ", chờ Ban kiểm phiếu ")
+            << summary->waiting << (en ? ", refused " : ", bị từ chối ") << summary->rejected << '\n'
+            << (summary->final ? (en ? "FINAL RESULT\n\n" : "KẾT QUẢ CHÍNH THỨC\n\n")
+                               : (en ? "PROVISIONAL: ballots wait, ballots issued are missing or reconciliation fails\n\n"
+                                     : "TẠM THỜI: còn phiếu chờ xem xét, chưa nhập số phiếu phát ra hoặc đối chiếu không khớp\n\n"))
+            << tally::results_text(db->election(), summary->results, lang);
+  return 0;
+}
+
+int run_audit_verify(const DbArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto problems = db->verify();
+  for (const auto& p : problems) std::cout << nlohmann::json{{"position", p.position}, {"problem", p.what}}.dump() << '\n';
+  std::cerr << (problems.empty() ? (lang == Lang::en ? "audit: everything holds\n" : "kiểm tra: mọi thứ khớp\n")
+                                 : (lang == Lang::en ? "audit: problems found\n" : "kiểm tra: có sai lệch\n"));
+  return problems.empty() ? 0 : 1;
+}
+
+int run_audit_replay(const DbArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto sheets = db->sheets();
+  if (!sheets) {
+    print_error(sheets.error(), lang);
+    return 1;
+  }
+  auto recognizer = recognizer_for(db->election());
+  if (!recognizer) {
+    print_error(recognizer.error(), lang);
+    return 1;
+  }
+  std::vector<std::string> files;
+  for (const auto& s : *sheets) files.push_back((fs::path(db->images_dir()) / s.stored_file).string());
+  int differences = 0;
+  recognise_in_order(*recognizer, files, 0, [&](std::size_t i, const Result<Image>&, const SideEvidence& e) {
+    const auto& s = (*sheets)[i];
+    const std::string again = recognition::recognition_json_line(s.image_name, e, db->election().thresholds);
+    if (again != s.recognition) {
+      ++differences;
+      std::cout << nlohmann::json{{"sheet_id", s.id}, {"image", s.image_name}, {"stored", s.recognition}, {"replayed", again}}.dump() << '\n';
+    }
+    std::cerr << "\r" << (lang == Lang::en ? "replayed " : "đã đọc lại ") << i + 1 << "/" << files.size() << std::flush;
+  });
+  std::cerr << '\n'
+            << (differences == 0 ? (lang == Lang::en ? "replay: every sheet reads exactly as recorded\n" : "đọc lại: mọi tờ khớp đúng như đã ghi\n")
+                                 : (lang == Lang::en ? "replay: differences found\n" : "đọc lại: có khác biệt\n"));
+  return differences == 0 ? 0 : 1;
+}
+
+}  // namespace kp::cli

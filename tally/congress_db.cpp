@@ -1,0 +1,546 @@
+#include "tally/congress_db.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "common/digest.hpp"
+#include "config/layout.hpp"
+#include "config/load.hpp"
+#include "tally/audit_events.hpp"
+#include "tally/internal/signing.hpp"
+#include "tally/internal/sqlite.hpp"
+
+namespace kp::tally {
+namespace {
+
+namespace fs = std::filesystem;
+using internal::Database;
+using internal::SqliteError;
+using internal::Statement;
+using internal::Transaction;
+using Json = nlohmann::json;
+
+constexpr int kSchemaVersion = 1;
+const std::string kGenesis(64, '0');
+
+Error db_error(const std::string& where, const std::string& what) {
+  return Error{"database_error", {"Lỗi cơ sở dữ liệu đại hội: " + what, "Congress database error: " + what}, where};
+}
+
+std::string now_utc() {
+  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Writes a file so that it is either complete under its final name or absent: write a
+// temporary, flush it to disk, rename, flush the folder.
+bool write_durably(const fs::path& target, const std::string& bytes) {
+  const fs::path temp = target.parent_path() / (".tmp-" + target.filename().string() + "-" + std::to_string(::getpid()));
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return false;
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n <= 0) {
+      ::close(fd);
+      return false;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return false;
+  if (::rename(temp.c_str(), target.c_str()) != 0) return false;
+  const int dir = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return true;
+}
+
+Json marks_json(const std::map<std::string, MarkState>& marks) {
+  Json j = Json::object();
+  for (const auto& [id, state] : marks) j[id] = std::string(to_string(state));
+  return j;
+}
+
+Json flags_json(const std::set<SheetFlag>& flags) {
+  Json j = Json::array();
+  for (const auto f : flags) j.push_back(std::string(to_string(f)));
+  return j;
+}
+
+std::map<std::string, MarkState> marks_from(const Json& j) {
+  std::map<std::string, MarkState> out;
+  if (!j.is_object()) return out;
+  for (const auto& [id, v] : j.items()) {
+    if (auto s = parse_mark_state(v.get<std::string>())) out[id] = *s;
+  }
+  return out;
+}
+
+std::set<SheetFlag> flags_from(const Json& j) {
+  std::set<SheetFlag> out;
+  if (!j.is_array()) return out;
+  for (const auto& v : j) {
+    if (auto f = parse_sheet_flag(v.get<std::string>())) out.insert(*f);
+  }
+  return out;
+}
+
+std::optional<SheetStatus> parse_status(const std::string& s) {
+  if (s == "counted") return SheetStatus::counted;
+  if (s == "waiting") return SheetStatus::waiting;
+  if (s == "rejected") return SheetStatus::rejected;
+  return std::nullopt;
+}
+
+// The text an entry's hash covers: everything about it, joined unambiguously.
+std::string entry_text(std::int64_t seq, const std::string& at, const std::string& type, const std::string& payload, const std::string& prev) {
+  return prev + "\n" + std::to_string(seq) + "\n" + at + "\n" + type + "\n" + payload;
+}
+
+}  // namespace
+
+std::string_view to_string(SheetStatus status) {
+  switch (status) {
+    case SheetStatus::counted: return "counted";
+    case SheetStatus::waiting: return "waiting";
+    case SheetStatus::rejected: return "rejected";
+  }
+  return "?";
+}
+
+struct CongressDb::Impl {
+  std::string path;
+  std::unique_ptr<Database> db;
+  config::ElectionPtr election;
+  std::string private_pem;  // empty when the station key is not at hand (read-only use)
+  std::string public_pem;
+
+  [[nodiscard]] fs::path images() const { return fs::path(path + ".images"); }
+
+  void append(const AuditEvent type, const Json& payload) {
+    if (private_pem.empty()) throw SqliteError("the station key " + path + ".key is missing: nothing can be recorded");
+    auto last = db->prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+    std::int64_t seq = 1;
+    std::string prev = kGenesis;
+    if (last.step()) {
+      seq = last.integer(0) + 1;
+      prev = last.text(1);
+    }
+    const std::string at = now_utc();
+    const std::string body = payload.dump();
+    const std::string name(to_string(type));
+    const std::string hash = sha256_hex(entry_text(seq, at, name, body, prev));
+    const std::string signature = internal::sign_hex(private_pem, hash);
+    db->prepare("INSERT INTO audit(seq, at, type, payload, prev_hash, hash, signature) VALUES(?,?,?,?,?,?,?)")
+        .bind(1, seq).bind(2, at).bind(3, name).bind(4, body).bind(5, prev).bind(6, hash).bind(7, signature).run();
+  }
+
+  SheetRow row_from(Statement& q) const {
+    SheetRow r;
+    r.id = q.integer(0);
+    r.image_name = q.text(1);
+    r.image_sha256 = q.text(2);
+    r.stored_file = q.text(3);
+    r.contest_id = q.text(4);
+    r.side = q.text(5);
+    r.serial = q.integer(6);
+    r.status = parse_status(q.text(7)).value_or(SheetStatus::waiting);
+    for (const auto& w : Json::parse(q.text(8), nullptr, false)) r.wait_reasons.push_back(w.get<std::string>());
+    r.recognition = q.text(9);
+    r.marks = marks_from(Json::parse(q.text(10), nullptr, false));
+    r.flags = flags_from(Json::parse(q.text(11), nullptr, false));
+    return r;
+  }
+
+  static constexpr const char* kSheetColumns =
+      "id, image_name, image_sha256, stored_file, contest_id, side, serial, status, wait_reasons, recognition, marks, flags";
+};
+
+CongressDb::CongressDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CongressDb::~CongressDb() = default;
+CongressDb::CongressDb(CongressDb&&) noexcept = default;
+CongressDb& CongressDb::operator=(CongressDb&&) noexcept = default;
+
+const config::Election& CongressDb::election() const { return *impl_->election; }
+std::string CongressDb::key_fingerprint() const { return internal::key_fingerprint(impl_->public_pem); }
+std::string CongressDb::images_dir() const { return impl_->images().string(); }
+
+Result<CongressDb> CongressDb::create(const std::string& path, const std::string& election_toml, const std::string& source_name) {
+  if (fs::exists(path)) {
+    return fail("already_exists", {"Tệp cơ sở dữ liệu đã có: không ghi đè một đại hội", "The database file exists: a congress is never overwritten"},
+                path);
+  }
+  auto loaded = config::parse_election(election_toml, source_name);
+  if (!loaded) {
+    return fail("invalid_election", {"Định nghĩa cuộc bầu có lỗi (chạy “kiemphieu check”)", "The election definition has errors (run “kiemphieu check”)"},
+                source_name);
+  }
+  try {
+    auto impl = std::make_unique<Impl>();
+    impl->path = path;
+    impl->election = loaded->election;
+    const auto key = internal::generate_key();
+    impl->private_pem = key.private_pem;
+    impl->public_pem = key.public_pem;
+    fs::create_directories(impl->images());
+    // The private key is readable by the counting account only.
+    const int fd = ::open((path + ".key").c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0 || ::write(fd, key.private_pem.data(), key.private_pem.size()) != static_cast<ssize_t>(key.private_pem.size()) ||
+        ::fsync(fd) != 0 || ::close(fd) != 0) {
+      return fail("write_failed", {"Không ghi được khóa của trạm", "Cannot write the station key"}, path + ".key");
+    }
+    impl->db = std::make_unique<Database>(path, true);
+    Transaction tx(*impl->db);
+    impl->db->exec(R"(
+      CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE issued(contest_id TEXT PRIMARY KEY, count INTEGER NOT NULL);
+      CREATE TABLE sheets(
+        id INTEGER PRIMARY KEY,
+        image_name TEXT NOT NULL,
+        image_sha256 TEXT NOT NULL UNIQUE,
+        stored_file TEXT NOT NULL,
+        contest_id TEXT NOT NULL,
+        side TEXT NOT NULL,
+        serial INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK(status IN ('counted','waiting','rejected')),
+        wait_reasons TEXT NOT NULL,
+        recognition TEXT NOT NULL,
+        marks TEXT NOT NULL,
+        flags TEXT NOT NULL);
+      CREATE TABLE adjudications(
+        id INTEGER PRIMARY KEY,
+        sheet_id INTEGER NOT NULL REFERENCES sheets(id),
+        marks TEXT NOT NULL, flags TEXT NOT NULL, reason TEXT NOT NULL,
+        member1 TEXT NOT NULL, member2 TEXT NOT NULL, at TEXT NOT NULL);
+      CREATE TABLE audit(
+        seq INTEGER PRIMARY KEY, at TEXT NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL,
+        prev_hash TEXT NOT NULL, hash TEXT NOT NULL, signature TEXT NOT NULL);
+    )");
+    const auto put = [&](const std::string& k, const std::string& v) {
+      impl->db->prepare("INSERT INTO meta(key, value) VALUES(?, ?)").bind(1, k).bind(2, v).run();
+    };
+    put("schema", std::to_string(kSchemaVersion));
+    put("election_toml", election_toml);
+    put("election_source", source_name);
+    put("election_hash", loaded->election->content_hash);
+    put("public_key", key.public_pem);
+    impl->append(AuditEvent::init, {{"election_id", loaded->election->id}, {"election_hash", loaded->election->content_hash},
+                                    {"key_fingerprint", internal::key_fingerprint(key.public_pem)}, {"schema", kSchemaVersion}});
+    tx.commit();
+    return CongressDb(std::move(impl));
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(path, e.what()));
+  }
+}
+
+Result<CongressDb> CongressDb::open(const std::string& path) {
+  if (!fs::exists(path)) {
+    return fail("no_database", {"Không có cơ sở dữ liệu đại hội (tạo bằng “kiemphieu init”)", "No congress database here (create one with “kiemphieu init”)"},
+                path);
+  }
+  try {
+    auto impl = std::make_unique<Impl>();
+    impl->path = path;
+    impl->db = std::make_unique<Database>(path, false);
+    std::map<std::string, std::string> meta;
+    auto q = impl->db->prepare("SELECT key, value FROM meta");
+    while (q.step()) meta[q.text(0)] = q.text(1);
+    if (meta["schema"] != std::to_string(kSchemaVersion)) return tl::unexpected(db_error(path, "unknown schema version " + meta["schema"]));
+    auto loaded = config::parse_election(meta["election_toml"], meta["election_source"]);
+    if (!loaded) return tl::unexpected(db_error(path, "the stored election definition does not load"));
+    impl->election = loaded->election;
+    impl->public_pem = meta["public_key"];
+    if (fs::exists(path + ".key")) impl->private_pem = read_bytes(path + ".key");
+    return CongressDb(std::move(impl));
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(path, e.what()));
+  }
+}
+
+Result<IngestOutcome> CongressDb::ingest(const SheetInput& in) {
+  try {
+    const std::string bytes = read_bytes(in.image_path);
+    if (bytes.empty()) {
+      return fail("file_unreadable", {"Không đọc được tệp ảnh", "Cannot read the image file"}, in.image_path);
+    }
+    const std::string sha = sha256_hex(bytes);
+    auto& db = *impl_->db;
+    {
+      auto q = db.prepare(std::string("SELECT ") + Impl::kSheetColumns + " FROM sheets WHERE image_sha256 = ?");
+      q.bind(1, sha);
+      if (q.step()) return IngestOutcome{true, impl_->row_from(q)};
+    }
+    // The image first, complete or not at all; a process killed after this leaves only a file
+    // that the next attempt reuses.
+    std::string extension = fs::path(in.image_path).extension().string();
+    if (extension.size() > 6) extension.clear();
+    const std::string stored = sha + extension;
+    const fs::path target = impl_->images() / stored;
+    if (!fs::exists(target) || sha256_hex(read_bytes(target)) != sha) {
+      if (!write_durably(target, bytes)) return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, target.string());
+    }
+    Transaction tx(db);
+    SheetRow row;
+    row.image_name = in.image_name;
+    row.image_sha256 = sha;
+    row.stored_file = stored;
+    row.contest_id = in.contest_id;
+    row.side = std::string(to_string(in.side));
+    row.serial = in.serial;
+    row.recognition = in.recognition;
+    if (!in.recognised) {
+      row.status = SheetStatus::rejected;
+      row.wait_reasons = {"rejected"};
+    } else {
+      for (const auto& [id, state] : in.marks) {
+        if (state == MarkState::unclear) row.wait_reasons.push_back("unclear:" + id);
+      }
+      for (const auto f : in.findings) {
+        // A gray scan cannot show the stamp; the paper ballot in hand can, so it does not stop the count.
+        if (f != SheetFlag::stamp_not_checked) row.wait_reasons.push_back("flag:" + std::string(to_string(f)));
+      }
+      auto dup = db.prepare("SELECT id FROM sheets WHERE contest_id = ? AND side = ? AND serial = ? AND status != 'rejected'");
+      dup.bind(1, in.contest_id).bind(2, row.side).bind(3, static_cast<std::int64_t>(in.serial));
+      if (dup.step()) row.wait_reasons.push_back("duplicate_serial:" + std::to_string(dup.integer(0)));
+      row.status = row.wait_reasons.empty() ? SheetStatus::counted : SheetStatus::waiting;
+      if (row.status == SheetStatus::counted) row.marks = in.marks;
+    }
+    Json reasons = row.wait_reasons;
+    db.prepare("INSERT INTO sheets(image_name, image_sha256, stored_file, contest_id, side, serial, status, wait_reasons, recognition, marks, flags) "
+               "VALUES(?,?,?,?,?,?,?,?,?,?,?)")
+        .bind(1, row.image_name).bind(2, sha).bind(3, stored).bind(4, row.contest_id).bind(5, row.side)
+        .bind(6, row.serial).bind(7, std::string(to_string(row.status))).bind(8, reasons.dump()).bind(9, row.recognition)
+        .bind(10, marks_json(row.marks).dump()).bind(11, flags_json(row.flags).dump()).run();
+    row.id = sqlite3_last_insert_rowid(db.handle());
+    impl_->append(AuditEvent::sheet, {{"sheet", row.id}, {"image", row.image_name}, {"image_sha256", sha},
+                                      {"recognition_sha256", sha256_hex(row.recognition)}, {"contest_id", row.contest_id},
+                                      {"side", row.side}, {"serial", row.serial}, {"status", to_string(row.status)},
+                                      {"wait_reasons", reasons}, {"marks", marks_json(row.marks)}, {"flags", flags_json(row.flags)}});
+    tx.commit();
+    return IngestOutcome{false, row};
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
+Result<void> CongressDb::set_issued(const std::string& contest_id, std::int64_t issued, const std::string& entered_by) {
+  if (impl_->election->find_contest(contest_id) == nullptr) {
+    return fail("unknown_contest", {"Không có cuộc bầu " + contest_id, "No contest " + contest_id}, contest_id);
+  }
+  if (issued < 0 || entered_by.empty()) {
+    return fail("bad_issued", {"Số phiếu phát ra phải không âm và có người nhập", "Ballots issued must not be negative and need who entered them"});
+  }
+  try {
+    Transaction tx(*impl_->db);
+    impl_->db->prepare("INSERT INTO issued(contest_id, count) VALUES(?, ?) ON CONFLICT(contest_id) DO UPDATE SET count = excluded.count")
+        .bind(1, contest_id).bind(2, issued).run();
+    impl_->append(AuditEvent::issued, {{"contest_id", contest_id}, {"issued", issued}, {"by", entered_by}});
+    tx.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
+Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags,
+                                        const std::string& reason, const std::string& member1, const std::string& member2) {
+  try {
+    auto q = impl_->db->prepare(std::string("SELECT ") + Impl::kSheetColumns + " FROM sheets WHERE id = ?");
+    q.bind(1, sheet_id);
+    if (!q.step()) return fail("no_sheet", {"Không có tờ phiếu số " + std::to_string(sheet_id), "No sheet " + std::to_string(sheet_id)});
+    SheetRow row = impl_->row_from(q);
+    if (row.status != SheetStatus::waiting) {
+      return fail("not_waiting", {"Tờ phiếu số " + std::to_string(sheet_id) + " không chờ Ban kiểm phiếu quyết định",
+                                  "Sheet " + std::to_string(sheet_id) + " is not waiting for the committee"});
+    }
+    if (member1.empty() || member2.empty() || member1 == member2 || reason.empty()) {
+      return fail("two_members", {"Cần hai thành viên Ban kiểm phiếu khác nhau cùng đồng ý, và lý do",
+                                  "Two different committee members must agree, and give the reason"});
+    }
+    const config::Contest* contest = impl_->election->find_contest(row.contest_id);
+    const config::ContestLayout layout = *config::compute_layout(*impl_->election, *contest);
+    const config::SideLayout* side = layout.find_side(parse_side(row.side).value_or(Side::front));
+    for (const auto& r : side->rows) {
+      const auto it = marks.find(r.candidate_id);
+      if (it == marks.end() || it->second == MarkState::unclear || !state_fits_form(it->second, contest->ballot)) {
+        return fail("bad_ruling", {"Quyết định phải nêu trạng thái rõ ràng cho " + r.candidate_id + " (" + r.name + ")",
+                                   "The ruling must give a decided state for " + r.candidate_id + " (" + r.name + ")"});
+      }
+    }
+    for (const auto f : flags) {
+      if (f != SheetFlag::no_stamp && f != SheetFlag::write_in && f != SheetFlag::identifying_mark) {
+        return fail("bad_ruling", {"Chỉ ghi được no_stamp, write_in, identifying_mark", "Only no_stamp, write_in, identifying_mark can be ruled"});
+      }
+    }
+    Transaction tx(*impl_->db);
+    const std::string at = now_utc();
+    impl_->db->prepare("INSERT INTO adjudications(sheet_id, marks, flags, reason, member1, member2, at) VALUES(?,?,?,?,?,?,?)")
+        .bind(1, sheet_id).bind(2, marks_json(marks).dump()).bind(3, flags_json(flags).dump()).bind(4, reason)
+        .bind(5, member1).bind(6, member2).bind(7, at).run();
+    impl_->db->prepare("UPDATE sheets SET status = 'counted', marks = ?, flags = ? WHERE id = ?")
+        .bind(1, marks_json(marks).dump()).bind(2, flags_json(flags).dump()).bind(3, sheet_id).run();
+    impl_->append(AuditEvent::adjudication, {{"sheet", sheet_id}, {"marks", marks_json(marks)}, {"flags", flags_json(flags)},
+                                             {"reason", reason}, {"members", {member1, member2}}});
+    tx.commit();
+    row.status = SheetStatus::counted;
+    row.marks = marks;
+    row.flags = flags;
+    return row;
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
+Result<std::vector<SheetRow>> CongressDb::sheets() const {
+  try {
+    std::vector<SheetRow> out;
+    auto q = impl_->db->prepare(std::string("SELECT ") + Impl::kSheetColumns + " FROM sheets ORDER BY id");
+    while (q.step()) out.push_back(impl_->row_from(q));
+    return out;
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
+Result<CountSummary> CongressDb::count() const {
+  auto all = sheets();
+  if (!all) return tl::unexpected(all.error());
+  CountSummary summary;
+  RecordSet records;
+  try {
+    auto q = impl_->db->prepare("SELECT contest_id, count FROM issued");
+    while (q.step()) records.issued[q.text(0)] = q.integer(1);
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+  // A ballot is all the sides of one serial; it counts when every side is counted.
+  std::map<std::pair<std::string, std::int64_t>, std::vector<const SheetRow*>> ballots;
+  for (const auto& s : *all) {
+    if (s.status == SheetStatus::rejected) {
+      ++summary.rejected;
+    } else if (s.status == SheetStatus::waiting) {
+      ++summary.waiting;
+    } else {
+      ++summary.counted;
+    }
+    if (s.status != SheetStatus::rejected) ballots[{s.contest_id, s.serial}].push_back(&s);
+  }
+  for (const auto& [key, sides] : ballots) {
+    const config::Contest* contest = impl_->election->find_contest(key.first);
+    if (contest == nullptr) continue;
+    const auto layout = config::compute_layout(*impl_->election, *contest);
+    const bool complete = layout && sides.size() == layout->sides.size() &&
+                          std::all_of(sides.begin(), sides.end(), [](const SheetRow* s) { return s->status == SheetStatus::counted; });
+    if (!complete) continue;
+    BallotRecord b;
+    b.contest_id = key.first;
+    for (const auto* s : sides) {
+      b.marks.insert(s->marks.begin(), s->marks.end());
+      b.flags.insert(s->flags.begin(), s->flags.end());
+    }
+    records.ballots.push_back(std::move(b));
+  }
+  summary.results = count_all(*impl_->election, records);
+  summary.final = summary.waiting == 0 &&
+                  std::all_of(summary.results.begin(), summary.results.end(), [](const ContestResult& r) { return r.reconciliation.ok() && r.issued; });
+  return summary;
+}
+
+std::vector<AuditProblem> CongressDb::verify() const {
+  std::vector<AuditProblem> problems;
+  const auto note = [&](std::int64_t position, std::string what) { problems.push_back({position, std::move(what)}); };
+  try {
+    auto& db = *impl_->db;
+    // The chain: numbering, links, hashes and signatures.
+    std::string prev = kGenesis;
+    std::int64_t expected = 1;
+    std::map<std::int64_t, Json> sheet_events;                   // sheet id → its ingestion entry
+    std::map<std::int64_t, std::vector<Json>> rulings;           // sheet id → adjudication entries
+    std::map<std::string, std::int64_t> issued_events;
+    auto q = db.prepare("SELECT seq, at, type, payload, prev_hash, hash, signature FROM audit ORDER BY seq");
+    while (q.step()) {
+      const std::int64_t seq = q.integer(0);
+      const std::string at = q.text(1), type = q.text(2), payload = q.text(3), prev_hash = q.text(4), hash = q.text(5), sig = q.text(6);
+      if (seq != expected) note(seq, "entry " + std::to_string(expected) + " is missing or entries are out of order");
+      if (prev_hash != prev) note(seq, "entry " + std::to_string(seq) + " does not follow the entry before it (inserted, deleted or reordered)");
+      if (sha256_hex(entry_text(seq, at, type, payload, prev_hash)) != hash) note(seq, "entry " + std::to_string(seq) + " was altered after it was written");
+      if (!internal::verify_hex(impl_->public_pem, hash, sig)) note(seq, "entry " + std::to_string(seq) + " has no valid station signature");
+      prev = hash;
+      expected = seq + 1;
+      const Json p = Json::parse(payload, nullptr, false);
+      if (type == to_string(AuditEvent::sheet) && p.is_object()) sheet_events[p.value("sheet", std::int64_t{0})] = p;
+      if (type == to_string(AuditEvent::adjudication) && p.is_object()) rulings[p.value("sheet", std::int64_t{0})].push_back(p);
+      if (type == to_string(AuditEvent::issued) && p.is_object()) issued_events[p.value("contest_id", "")] = p.value("issued", std::int64_t{-1});
+    }
+    if (expected == 1) note(0, "the audit log is empty");
+    // Every sheet is what its entries say, and its image is the one that was scanned.
+    auto all = sheets();
+    std::set<std::int64_t> seen;
+    for (const auto& s : all ? *all : std::vector<SheetRow>{}) {
+      seen.insert(s.id);
+      const std::string who = "sheet " + std::to_string(s.id) + " (" + s.image_name + ")";
+      const auto it = sheet_events.find(s.id);
+      if (it == sheet_events.end()) {
+        note(s.id, who + " has no audit entry: it was added outside the program");
+        continue;
+      }
+      const Json& e = it->second;
+      if (e.value("image_sha256", "") != s.image_sha256 || e.value("recognition_sha256", "") != sha256_hex(s.recognition) ||
+          e.value("contest_id", "") != s.contest_id || e.value("serial", std::int64_t{-1}) != s.serial || e.value("side", "") != s.side) {
+        note(s.id, who + " differs from the entry that recorded it");
+      }
+      std::string status = e.value("status", "");
+      Json marks = e.value("marks", Json::object()), flags = e.value("flags", Json::array());
+      if (const auto r = rulings.find(s.id); r != rulings.end()) {
+        status = "counted";
+        marks = r->second.back().value("marks", Json::object());
+        flags = r->second.back().value("flags", Json::array());
+      }
+      if (status != to_string(s.status) || marks != marks_json(s.marks) || flags != flags_json(s.flags)) {
+        note(s.id, who + " holds a state, marks or flags that no audit entry gave it");
+      }
+      const fs::path image = impl_->images() / s.stored_file;
+      if (!fs::exists(image)) {
+        note(s.id, who + ": the stored image " + image.string() + " is missing");
+      } else if (sha256_hex(read_bytes(image)) != s.image_sha256) {
+        note(s.id, who + ": the stored image " + image.string() + " was changed");
+      }
+    }
+    for (const auto& [id, e] : sheet_events) {
+      if (!seen.count(id)) note(id, "sheet " + std::to_string(id) + " was recorded but is no longer in the database");
+    }
+    auto iq = db.prepare("SELECT contest_id, count FROM issued");
+    while (iq.step()) {
+      const auto it = issued_events.find(iq.text(0));
+      if (it == issued_events.end() || it->second != iq.integer(1)) note(0, "ballots issued for " + iq.text(0) + " differ from the entry that recorded them");
+    }
+    auto integrity = db.prepare("PRAGMA integrity_check");
+    if (integrity.step() && integrity.text(0) != "ok") note(0, "SQLite integrity check: " + integrity.text(0));
+  } catch (const std::exception& e) {
+    note(0, std::string("the database cannot be read: ") + e.what());
+  }
+  return problems;
+}
+
+}  // namespace kp::tally

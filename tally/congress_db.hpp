@@ -1,0 +1,99 @@
+#pragma once
+// The congress database (SQLite, WAL): the definition, ballots issued, every scanned side with
+// the recognition output exactly as produced, the committee's rulings, and a hash-chained,
+// Ed25519-signed audit log. Each sheet is stored in one transaction with its audit entry, so a
+// killed process leaves every committed sheet intact and none counted twice.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/marks.hpp"
+#include "config/election.hpp"
+#include "tally/records.hpp"
+
+namespace kp::tally {
+
+enum class SheetStatus { counted, waiting, rejected };
+std::string_view to_string(SheetStatus status);
+
+// What the program hands over for one scanned side (the tally never reads images itself).
+struct SheetInput {
+  std::string image_name;      // as given by the operator, for the record
+  std::string image_path;      // the file to keep (copied under the database's image folder)
+  std::string recognition;     // the recognition JSON line, stored byte for byte
+  bool recognised = false;     // false: recognition refused the side
+  std::string contest_id;
+  Side side = Side::front;
+  std::uint32_t serial = 0;
+  std::map<std::string, MarkState> marks;  // as decided by recognition (may hold unclear)
+  std::set<SheetFlag> findings;            // recognition's sheet flags
+};
+
+struct SheetRow {
+  std::int64_t id = 0;
+  std::string image_name;
+  std::string image_sha256;
+  std::string stored_file;  // relative to the image folder
+  std::string contest_id;
+  std::string side;
+  std::int64_t serial = 0;
+  SheetStatus status = SheetStatus::waiting;
+  std::vector<std::string> wait_reasons;  // why it waits: "unclear:c03", "flag:write_in", "duplicate_serial", …
+  std::string recognition;
+  std::map<std::string, MarkState> marks;  // decided marks (counted sheets)
+  std::set<SheetFlag> flags;               // findings the committee confirmed (count as invalid reasons)
+};
+
+struct IngestOutcome {
+  bool duplicate = false;  // the same image (by SHA-256) is already stored: nothing was added
+  SheetRow sheet;
+};
+
+struct AuditProblem {
+  std::int64_t position = 0;  // audit entry number, or sheet id for sheet problems; 0 for the whole log
+  std::string what;
+};
+
+struct CountSummary {
+  std::vector<ContestResult> results;
+  std::int64_t counted = 0, waiting = 0, rejected = 0;
+  bool final = false;  // nothing waits and every reconciliation holds
+};
+
+class CongressDb {
+ public:
+  // Creates DB, its image folder (DB.images) and the station key (DB.key, owner-only).
+  static Result<CongressDb> create(const std::string& path, const std::string& election_toml, const std::string& source_name);
+  static Result<CongressDb> open(const std::string& path);
+  ~CongressDb();
+  CongressDb(CongressDb&&) noexcept;
+  CongressDb& operator=(CongressDb&&) noexcept;
+
+  [[nodiscard]] const config::Election& election() const;
+  [[nodiscard]] std::string key_fingerprint() const;
+  [[nodiscard]] std::string images_dir() const;
+
+  Result<IngestOutcome> ingest(const SheetInput& sheet);
+  Result<void> set_issued(const std::string& contest_id, std::int64_t issued, const std::string& entered_by);
+  Result<SheetRow> adjudicate(std::int64_t sheet_id, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags,
+                              const std::string& reason, const std::string& member1, const std::string& member2);
+
+  [[nodiscard]] Result<std::vector<SheetRow>> sheets() const;
+  [[nodiscard]] Result<CountSummary> count() const;
+
+  // Checks the chain, every signature, every stored image and that every sheet row is what its
+  // audit entries say it is. Empty when all holds.
+  [[nodiscard]] std::vector<AuditProblem> verify() const;
+
+ private:
+  struct Impl;
+  explicit CongressDb(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kp::tally

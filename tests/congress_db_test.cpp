@@ -1,0 +1,254 @@
+// The congress database: idempotent ingestion, duplicates and photocopies, the committee's
+// rulings, every kind of tampering found by its position, a process killed at random moments
+// while ingesting, and replay of recognition.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <random>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <sqlite3.h>
+
+#include "tally/congress_db.hpp"
+#include "test_support.hpp"
+
+extern char** environ;
+
+namespace kp::tally {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+std::vector<std::string> deck_images(std::size_t count) {
+  std::vector<std::string> out;
+  for (const auto& entry : fs::directory_iterator(test::source_path("sample_ballots/deck"))) {
+    if (entry.path().extension() != ".jsonl") out.push_back(entry.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  if (out.size() > count) out.resize(count);
+  return out;
+}
+
+std::string args_of(const std::vector<std::string>& files) {
+  std::string out;
+  for (const auto& f : files) out += " " + test::quote_arg(f);
+  return out;
+}
+
+struct Congress {
+  test::ScratchDir dir;
+  std::string db = (dir.path() / "dh.db").string();
+  Congress() {
+    const auto r = test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml")));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  test::CommandResult ingest(const std::vector<std::string>& files) const {
+    return test::run_cli("ingest " + test::quote_arg(db) + args_of(files));
+  }
+  void sql(const std::string& statement) const {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(h, statement.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(h);
+  }
+  std::vector<AuditProblem> verify() const {
+    auto opened = CongressDb::open(db);
+    EXPECT_TRUE(opened.has_value());
+    return opened ? opened->verify() : std::vector<AuditProblem>{};
+  }
+};
+
+std::string problems_text(const std::vector<AuditProblem>& problems) {
+  std::string out;
+  for (const auto& p : problems) out += std::to_string(p.position) + ": " + p.what + "\n";
+  return out;
+}
+
+TEST(CongressDb, IngestionIsIdempotentAndPhotocopiesWait) {
+  const Congress c;
+  const auto files = deck_images(6);
+  const auto first = c.ingest(files);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto again = c.ingest(files);
+  ASSERT_EQ(again.exit_code, 0);
+  EXPECT_EQ(std::count(again.out.begin(), again.out.end(), '\n'), 6);
+  EXPECT_THAT(again.out, ::testing::Not(HasSubstr("\"duplicate\":false")));
+  // The same ballot scanned again into another file: another image, the same serial.
+  const cv::Mat copy = cv::imread(files[1]);
+  const std::string photocopy = (c.dir.path() / "copy.png").string();
+  cv::imwrite(photocopy, copy);
+  const auto copied = c.ingest({photocopy});
+  EXPECT_THAT(copied.out, HasSubstr("duplicate_serial:2"));
+  EXPECT_THAT(copied.out, HasSubstr("\"status\":\"waiting\""));
+  const auto db = CongressDb::open(c.db);
+  ASSERT_TRUE(db.has_value());
+  EXPECT_EQ(db->sheets()->size(), 7u);
+  EXPECT_TRUE(db->verify().empty()) << problems_text(db->verify());
+}
+
+TEST(CongressDb, RulingsNeedTwoMembersAndDecidedMarks) {
+  const Congress c;
+  ASSERT_EQ(c.ingest(deck_images(1)).exit_code, 0);  // sheet 1 waits: an unclear mark
+  auto db = CongressDb::open(c.db);
+  ASSERT_TRUE(db.has_value());
+  const auto sheet = db->sheets()->front();
+  ASSERT_EQ(sheet.status, SheetStatus::waiting);
+  std::map<std::string, MarkState> marks;
+  for (const auto& cand : db->election().find_contest(sheet.contest_id)->candidates) marks[cand.id] = MarkState::kept;
+  EXPECT_EQ(db->adjudicate(sheet.id, marks, {}, "struck then restored: kept", "Lê Văn A", "Lê Văn A").error().code, "two_members");
+  auto partial = marks;
+  partial.erase(partial.begin());
+  EXPECT_EQ(db->adjudicate(sheet.id, partial, {}, "r", "A", "B").error().code, "bad_ruling");
+  const auto ruled = db->adjudicate(sheet.id, marks, {}, "struck then restored: kept", "Lê Văn A", "Trần Thị B");
+  ASSERT_TRUE(ruled.has_value()) << ruled.error().message.en;
+  EXPECT_EQ(ruled->status, SheetStatus::counted);
+  EXPECT_EQ(db->adjudicate(sheet.id, marks, {}, "again", "A", "B").error().code, "not_waiting");
+  EXPECT_TRUE(db->verify().empty()) << problems_text(db->verify());
+  const auto summary = db->count();
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->counted, 1);
+  EXPECT_FALSE(summary->final);  // ballots issued were never entered
+}
+
+TEST(CongressDb, ResultsBecomeFinalOnlyWhenNothingWaits) {
+  const Congress c;
+  ASSERT_EQ(c.ingest(deck_images(8)).exit_code, 0);
+  auto db = CongressDb::open(c.db);
+  for (const auto& contest : db->election().contests) ASSERT_TRUE(db->set_issued(contest.id, 150, "Thư ký").has_value());
+  EXPECT_FALSE(db->count()->final);
+  const auto sheets = *db->sheets();
+  for (const auto& s : sheets) {
+    if (s.status != SheetStatus::waiting) continue;
+    const auto* contest = db->election().find_contest(s.contest_id);
+    std::map<std::string, MarkState> marks;
+    for (const auto& cand : contest->candidates) marks[cand.id] = contest->ballot == BallotForm::strike ? MarkState::kept : MarkState::none;
+    ASSERT_TRUE(db->adjudicate(s.id, marks, {SheetFlag::identifying_mark}, "ruled in test", "A", "B").has_value());
+  }
+  const auto summary = db->count();
+  EXPECT_EQ(summary->waiting, 0);
+  EXPECT_TRUE(summary->final);
+  EXPECT_TRUE(db->verify().empty());
+}
+
+// Each kind of tampering, done directly on the files, is found and located.
+class Tampering : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(c.ingest(deck_images(4)).exit_code, 0);
+    ASSERT_TRUE(c.verify().empty());
+  }
+  Congress c;
+};
+
+TEST_F(Tampering, EditedEntry) {
+  c.sql("UPDATE audit SET payload = replace(payload, '\"status\":\"waiting\"', '\"status\":\"counted\"') WHERE seq = 2");
+  EXPECT_THAT(problems_text(c.verify()), HasSubstr("2: entry 2 was altered"));
+}
+
+TEST_F(Tampering, DeletedEntry) {
+  c.sql("DELETE FROM audit WHERE seq = 3");
+  const auto text = problems_text(c.verify());
+  EXPECT_THAT(text, HasSubstr("entry 3 is missing"));
+  EXPECT_THAT(text, HasSubstr("2: sheet 2 ("));
+  EXPECT_THAT(text, HasSubstr("has no audit entry"));
+}
+
+TEST_F(Tampering, InsertedEntry) {
+  // Room for a forged entry at 3: later entries move up by one.
+  c.sql("UPDATE audit SET seq = seq + 1000 WHERE seq >= 3; UPDATE audit SET seq = seq - 999 WHERE seq >= 1000");
+  c.sql("INSERT INTO audit(seq, at, type, payload, prev_hash, hash, signature) SELECT 3, at, type, payload, prev_hash, hash, signature FROM audit WHERE seq = 2");
+  EXPECT_THAT(problems_text(c.verify()), HasSubstr("entry 3 does not follow"));
+}
+
+TEST_F(Tampering, ReorderedEntries) {
+  c.sql("UPDATE audit SET seq = -1 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = -1");
+  const auto text = problems_text(c.verify());
+  EXPECT_THAT(text, HasSubstr("entry 2 does not follow"));
+}
+
+TEST_F(Tampering, ChangedSheetAndMissingSheet) {
+  c.sql("UPDATE sheets SET marks = replace(marks, 'struck', 'kept') WHERE id = 2");
+  c.sql("DELETE FROM sheets WHERE id = 4");
+  const auto text = problems_text(c.verify());
+  EXPECT_THAT(text, HasSubstr("sheet 2"));
+  EXPECT_THAT(text, HasSubstr("no audit entry gave it"));
+  EXPECT_THAT(text, HasSubstr("sheet 4 was recorded but is no longer in the database"));
+}
+
+TEST_F(Tampering, ChangedImage) {
+  const auto db = CongressDb::open(c.db);
+  const auto sheet = db->sheets()->at(2);
+  const fs::path image = fs::path(db->images_dir()) / sheet.stored_file;
+  std::string bytes = test::read_file(image);
+  bytes[bytes.size() / 2] ^= 0x55;
+  test::write_file(image, bytes);
+  EXPECT_THAT(problems_text(c.verify()), HasSubstr("3: sheet 3 (" + sheet.image_name + "): the stored image"));
+  const auto replay = test::run_cli("audit replay " + test::quote_arg(c.db));
+  EXPECT_EQ(replay.exit_code, 1);
+}
+
+TEST_F(Tampering, ForgedSignature) {
+  c.sql("UPDATE audit SET signature = replace(signature, substr(signature, 1, 2), 'ff') WHERE seq = 1");
+  EXPECT_THAT(problems_text(c.verify()), HasSubstr("entry 1 has no valid station signature"));
+}
+
+TEST(CongressDb, ReplayReadsEveryStoredImageTheSame) {
+  const Congress c;
+  ASSERT_EQ(c.ingest(deck_images(5)).exit_code, 0);
+  const auto ok = test::run_cli("audit replay " + test::quote_arg(c.db));
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_EQ(ok.out, "");
+  c.sql("UPDATE sheets SET recognition = replace(recognition, '\"kept\"', '\"struck\"') WHERE id = 1");
+  const auto bad = test::run_cli("audit replay " + test::quote_arg(c.db));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.out, HasSubstr("\"sheet_id\":1"));
+}
+
+// SQLite's own crash-testing spirit: kill the ingesting process at random moments, many times,
+// then finish; nothing may be lost, nothing counted twice, and the log must verify.
+TEST(CongressDb, KilledAtRandomMomentsLosesNothing) {
+  const Congress c;
+  const auto files = deck_images(40);
+  std::vector<std::string> argv_strings{KP_CLI_PATH, "ingest", c.db};
+  argv_strings.insert(argv_strings.end(), files.begin(), files.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::mt19937 rng(7);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  for (int round = 0; round < 8; ++round) {
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % 1500));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    const auto problems = c.verify();
+    ASSERT_TRUE(problems.empty()) << "after kill " << round << ":\n" << problems_text(problems);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  const auto finish = c.ingest(files);
+  ASSERT_EQ(finish.exit_code, 0) << finish.err;
+  const auto db = CongressDb::open(c.db);
+  const auto sheets = *db->sheets();
+  EXPECT_EQ(sheets.size(), files.size());
+  std::set<std::string> hashes;
+  for (const auto& s : sheets) hashes.insert(s.image_sha256);
+  EXPECT_EQ(hashes.size(), files.size());
+  EXPECT_TRUE(db->verify().empty()) << problems_text(db->verify());
+}
+
+}  // namespace
+}  // namespace kp::tally
