@@ -1,5 +1,7 @@
 #include "recognition/overlay.hpp"
 
+#include "recognition/internal/page_math.hpp"
+
 #include <cstdio>
 
 #include <opencv2/imgcodecs.hpp>
@@ -41,15 +43,9 @@ Result<void> write_overlay(const std::string& path, const ImageView& scan, const
               static_cast<int>(2 * scale));
   const config::SideLayout* side = layout ? layout->find_side(e.side) : nullptr;
   if (e.ok() && side != nullptr && e.marks_px.size() == 4) {
-    const auto& lm = side->registration_marks;
-    const std::array<cv::Point2f, 4> mm{
-        cv::Point2f(static_cast<float>(lm[0].center().x), static_cast<float>(lm[0].center().y)),
-        cv::Point2f(static_cast<float>(lm[1].center().x), static_cast<float>(lm[1].center().y)),
-        cv::Point2f(static_cast<float>(lm[3].center().x), static_cast<float>(lm[3].center().y)),
-        cv::Point2f(static_cast<float>(lm[2].center().x), static_cast<float>(lm[2].center().y))};
-    std::array<cv::Point2f, 4> px{};
-    for (std::size_t i = 0; i < 4; ++i) px[i] = cv::Point2f(static_cast<float>(e.marks_px[i].x), static_cast<float>(e.marks_px[i].y));
-    const cv::Matx33d h(cv::getPerspectiveTransform(mm.data(), px.data()));
+    std::array<cv::Point2d, 4> marks{};
+    for (std::size_t i = 0; i < 4; ++i) marks[i] = {e.marks_px[i].x, e.marks_px[i].y};
+    const cv::Matx33d h = internal::mm_to_image(*side, marks);
     const auto project = [&](double x, double y) {
       const cv::Vec3d p = h * cv::Vec3d(x, y, 1);
       return cv::Point(static_cast<int>(p[0] / p[2]), static_cast<int>(p[1] / p[2]));

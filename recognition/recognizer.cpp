@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "recognition/internal/page_locator.hpp"
+#include "recognition/internal/page_math.hpp"
 #include "recognition/internal/sheet_checks.hpp"
 #include "recognition/internal/target_reader.hpp"
 
@@ -139,24 +140,20 @@ SideEvidence Recognizer::recognize(const ImageView& image) const {
     out.reasons.push_back(Rejection::layout_mismatch);
     return out;
   }
-  // Layout marks are stored top-left, top-right, bottom-left, bottom-right.
+  const cv::Matx33d mm_to_image = internal::mm_to_image(*model.side, page.marks);
+  // Mark spacing in millimetres, for the scale.
   const auto& lm = model.side->registration_marks;
-  const std::array<cv::Point2f, 4> mm{cv::Point2f(static_cast<float>(lm[0].center().x), static_cast<float>(lm[0].center().y)),
-                                      cv::Point2f(static_cast<float>(lm[1].center().x), static_cast<float>(lm[1].center().y)),
-                                      cv::Point2f(static_cast<float>(lm[3].center().x), static_cast<float>(lm[3].center().y)),
-                                      cv::Point2f(static_cast<float>(lm[2].center().x), static_cast<float>(lm[2].center().y))};
-  std::array<cv::Point2f, 4> px{};
-  for (std::size_t i = 0; i < 4; ++i) px[i] = cv::Point2f(static_cast<float>(page.marks[i].x), static_cast<float>(page.marks[i].y));
-  const cv::Matx33d mm_to_image(cv::getPerspectiveTransform(mm.data(), px.data()));
+  const double spacing_x_mm = lm[1].center().x - lm[0].center().x;
+  const double spacing_y_mm = lm[2].center().y - lm[0].center().y;
 
   const cv::Point2d top = page.marks[1] - page.marks[0];
   double rotation = std::atan2(top.y, top.x) * 180.0 / CV_PI - page.orientation_deg;
   while (rotation > 180) rotation -= 360;
   while (rotation <= -180) rotation += 360;
   out.rotation_deg = rotation;
-  const double spacing_x = std::hypot(top.x, top.y) / (mm[1].x - mm[0].x);
+  const double spacing_x = std::hypot(top.x, top.y) / spacing_x_mm;
   const cv::Point2d left = page.marks[3] - page.marks[0];
-  const double spacing_y = std::hypot(left.x, left.y) / (mm[3].y - mm[0].y);
+  const double spacing_y = std::hypot(left.x, left.y) / spacing_y_mm;
   out.px_per_mm = (spacing_x + spacing_y) / 2;
   if (std::abs(rotation) > kMaxSkewDeg) {
     out.reasons.push_back(Rejection::too_skewed);

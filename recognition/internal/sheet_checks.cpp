@@ -1,7 +1,8 @@
 #include "recognition/internal/sheet_checks.hpp"
 
+#include "recognition/internal/page_math.hpp"
+
 #include <algorithm>
-#include <array>
 
 #include <opencv2/imgproc.hpp>
 
@@ -71,23 +72,7 @@ void check_sheet(const SheetTemplate& t, const cv::Mat& small, int reduction, co
   const cv::Matx33d m = image_to_small * mm_to_image * page_to_mm;
   cv::Mat page;
   cv::warpPerspective(small, page, cv::Mat(m), t.size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
-  // The paper's brightness: the 90th percentile, from a histogram.
-  std::array<int, 256> histogram{};
-  for (int y = 0; y < page.rows; ++y) {
-    const uchar* row = page.ptr<uchar>(y);
-    for (int x = 0; x < page.cols; ++x) ++histogram[row[x]];
-  }
-  const auto target = static_cast<long>(0.9 * static_cast<double>(page.total()));
-  long seen = 0;
-  int level = 255;
-  for (int v = 0; v < 256; ++v) {
-    seen += histogram[static_cast<std::size_t>(v)];
-    if (seen >= target) {
-      level = v;
-      break;
-    }
-  }
-  const double paper = std::max(64, level);
+  const double paper = paper_level(page);
   cv::Mat ink;
   cv::threshold(page, ink, kInkRatio * paper, 255, cv::THRESH_BINARY_INV);
   ink.setTo(0, t.print);

@@ -1,5 +1,7 @@
 #include "recognition/internal/target_reader.hpp"
 
+#include "recognition/internal/page_math.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -105,22 +107,6 @@ cv::Mat align(const cv::Mat& wide, const cv::Mat& blank) {
   const cv::Mat band = wide(cv::Rect(0, kSearchPx + dy, wide.cols, blank.rows));
   const int dx = best_offset(profile(blank, 0), profile(band, 0));
   return wide(cv::Rect(kSearchPx + dx, kSearchPx + dy, blank.cols, blank.rows));
-}
-
-int paper_level(const cv::Mat& patch) {
-  // The 90th percentile: a patch is mostly paper even when struck through.
-  std::array<int, 256> histogram{};
-  for (int y = 0; y < patch.rows; ++y) {
-    const uchar* row = patch.ptr<uchar>(y);
-    for (int x = 0; x < patch.cols; ++x) ++histogram[row[x]];
-  }
-  const auto target = static_cast<long>(0.9 * static_cast<double>(patch.total()));
-  long seen = 0;
-  for (int v = 0; v < 256; ++v) {
-    seen += histogram[static_cast<std::size_t>(v)];
-    if (seen >= target) return std::max(v, 64);
-  }
-  return 255;
 }
 
 StrikeEvidence measure_strike(const RowTemplate& row, const cv::Mat& ink) {
