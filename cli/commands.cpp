@@ -10,6 +10,7 @@
 
 #include "cli/election_report.hpp"
 #include "cli/preparation.hpp"
+#include "cli/report_writer.hpp"
 #include "config/layout.hpp"
 #include "config/load.hpp"
 #include "printing/ballot_renderer.hpp"
@@ -176,6 +177,8 @@ int recognize_deck(const Prepared& p, const fs::path& deck, const fs::path& outp
             << (en ? " waiting for the committee (not final)\n\n" : " phiếu chờ Ban kiểm phiếu xem xét (chưa phải kết quả chính thức)\n\n");
   std::cout << tally::results_text(*p.election, results, lang);
   std::ofstream(output.parent_path() / "provisional-results.json", std::ios::binary | std::ios::trunc) << tally::results_json(results) << '\n';
+  const auto records = write_reports(*p.election, results, {waiting, false, ""}, (output.parent_path() / "record").string(), lang);
+  std::cout << (en ? "Counting record (provisional): " : "Biên bản kiểm phiếu (tạm thời): ") << (output.parent_path() / "record").string() << '\n';
   return 0;
 }
 

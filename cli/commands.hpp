@@ -91,6 +91,7 @@ int run_waiting(const DbArgs& args, Lang lang);
 int run_adjudicate(const AdjudicateArgs& args, Lang lang);
 int run_results(const DbArgs& args, Lang lang);
 int run_audit_verify(const DbArgs& args, Lang lang);
+int run_report(const DbArgs& args, const std::string& out_dir, Lang lang);
 int run_audit_replay(const DbArgs& args, Lang lang);
 int run_demo(const DemoArgs& args, Lang lang);
 

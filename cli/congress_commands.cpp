@@ -14,6 +14,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/preparation.hpp"
+#include "cli/report_writer.hpp"
 #include "printing/ballot_renderer.hpp"
 #include "recognition/evidence_json.hpp"
 #include "recognition/image_io.hpp"
@@ -233,6 +234,20 @@ int run_results(const DbArgs& args, Lang lang) {
                                : (en ? "PROVISIONAL: ballots wait, ballots issued are missing or reconciliation fails\n\n"
                                      : "TẠM THỜI: còn phiếu chờ xem xét, chưa nhập số phiếu phát ra hoặc đối chiếu không khớp\n\n"))
             << tally::results_text(db->election(), summary->results, lang);
+  return 0;
+}
+
+int run_report(const DbArgs& args, const std::string& out_dir, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto summary = db->count();
+  if (!summary) {
+    print_error(summary.error(), lang);
+    return 1;
+  }
+  for (const auto& path : write_reports(db->election(), summary->results, {summary->waiting, summary->final, db->key_fingerprint()}, out_dir, lang)) {
+    std::cout << path << '\n';
+  }
   return 0;
 }
 

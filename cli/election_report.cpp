@@ -7,8 +7,6 @@
 #include "config/load.hpp"
 
 namespace kp::cli {
-namespace {
-
 std::string d_explanation(const config::Election& e, Lang lang) {
   const auto& x = e.electorate;
   const bool en = lang == Lang::en;
@@ -34,6 +32,8 @@ std::string d_explanation(const config::Election& e, Lang lang) {
   }
   return out.str();
 }
+
+namespace {
 
 const char* form_name(BallotForm form, Lang lang) {
   if (lang == Lang::en) return form == BallotForm::strike ? "strike ballot" : "box ballot";

@@ -10,6 +10,9 @@
 
 namespace kp::cli {
 
+// How D is made up from the electorate figures, in words.
+std::string d_explanation(const config::Election& election, Lang lang);
+
 std::string election_summary_text(const config::Election& election, const std::vector<config::ContestLayout>& layouts, Lang lang);
 std::string election_summary_json(const config::Election& election, const std::vector<config::ContestLayout>& layouts,
                                   const config::Diagnostics& warnings);

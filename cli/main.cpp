@@ -87,6 +87,12 @@ int main(int argc, char** argv) {
   results_cmd->add_option("db", results.db_path, "CONGRESS.db")->required();
   results_cmd->add_flag("--json", results.json, "JSON output");
 
+  kp::cli::DbArgs report;
+  std::string report_dir;
+  auto* report_cmd = app.add_subcommand("report", "Viết biên bản kiểm phiếu (PDF, JSON, CSV) / write the counting record");
+  report_cmd->add_option("db", report.db_path, "CONGRESS.db")->required();
+  report_cmd->add_option("--out", report_dir, "DIR")->required();
+
   kp::cli::DbArgs audit;
   auto* audit_cmd = app.add_subcommand("audit", "Kiểm tra nhật ký và ảnh / check the audit trail");
   audit_cmd->require_subcommand(1);
@@ -134,6 +140,7 @@ int main(int argc, char** argv) {
   if (waiting_cmd->parsed()) return kp::cli::run_waiting(waiting, lang);
   if (adjudicate_cmd->parsed()) return kp::cli::run_adjudicate(adjudicate, lang);
   if (results_cmd->parsed()) return kp::cli::run_results(results, lang);
+  if (report_cmd->parsed()) return kp::cli::run_report(report, report_dir, lang);
   if (verify_cmd->parsed()) return kp::cli::run_audit_verify(audit, lang);
   if (replay_cmd->parsed()) return kp::cli::run_audit_replay(audit, lang);
   if (demo_cmd->parsed()) return kp::cli::run_demo(demo, lang);

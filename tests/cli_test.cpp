@@ -128,6 +128,9 @@ TEST(Cli, DemoPrintsBallotsAndWritesADeck) {
   EXPECT_TRUE(fs::exists(dir.path() / "ballots" / "layout.json"));
   EXPECT_TRUE(fs::exists(dir.path() / "deck" / "truth.jsonl"));
   EXPECT_TRUE(fs::exists(dir.path() / "example-congress.toml"));
+  EXPECT_TRUE(fs::exists(dir.path() / "recognition.jsonl"));
+  EXPECT_TRUE(fs::exists(dir.path() / "record" / "bch-bien-ban.pdf"));
+  EXPECT_THAT(r.out, HasSubstr("Kết quả tạm thời"));
   EXPECT_THAT(r.out, HasSubstr("Đại hội"));
   const auto en = test::run_cli("--lang en demo --sheets 1 --out " + test::quote_arg((dir.path() / "en").string()));
   EXPECT_EQ(en.exit_code, 0);

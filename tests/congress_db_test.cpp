@@ -137,6 +137,20 @@ TEST(CongressDb, ResultsBecomeFinalOnlyWhenNothingWaits) {
   EXPECT_EQ(summary->waiting, 0);
   EXPECT_TRUE(summary->final);
   EXPECT_TRUE(db->verify().empty());
+  // The counting record: one PDF per contest with the names and the figures, no longer provisional.
+  const auto out = c.dir.path() / "record";
+  const auto report = test::run_cli("report " + test::quote_arg(c.db) + " --out " + test::quote_arg(out.string()));
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const auto text = test::run_command("pdftotext -enc UTF-8 " + test::quote_arg((out / "bch-bien-ban.pdf").string()) + " -");
+  ASSERT_EQ(text.exit_code, 0);
+  EXPECT_THAT(text.out, HasSubstr("BIÊN BẢN KIỂM PHIẾU"));
+  EXPECT_THAT(text.out, HasSubstr("Ngô Thị Thanh Hương"));
+  EXPECT_THAT(text.out, HasSubstr("Phát ra: 150"));
+  EXPECT_THAT(text.out, HasSubstr(db->key_fingerprint()));
+  EXPECT_THAT(text.out, ::testing::Not(HasSubstr("TẠM THỜI")));
+  const auto json = nlohmann::json::parse(test::read_file(out / "results.json"));
+  EXPECT_EQ(json["final"], true);
+  EXPECT_THAT(test::read_file(out / "results.csv"), HasSubstr("bch,c01,\"Nguyễn Văn An\","));
 }
 
 // Each kind of tampering, done directly on the files, is found and located.

@@ -1,0 +1,95 @@
+#include "cli/report_writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/election_report.hpp"
+#include "cli/preparation.hpp"
+#include "printing/counting_record.hpp"
+#include "tally/records.hpp"
+
+namespace kp::cli {
+namespace {
+
+std::string now_local() {
+  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+std::string csv_field(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::vector<std::string> write_reports(const config::Election& election, const std::vector<tally::ContestResult>& results,
+                                       const ReportContext& context, const std::string& dir, Lang lang) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir);
+  std::vector<std::string> written;
+  std::ofstream csv(fs::path(dir) / "results.csv", std::ios::binary | std::ios::trunc);
+  csv << "contest_id,candidate_id,name,votes,percent_of_D,elected\n";
+  for (const auto& r : results) {
+    const config::Contest* contest = election.find_contest(r.contest_id);
+    printing::CountingRecord record;
+    record.issuer = election.issuer;
+    record.congress = election.congress;
+    record.date = election.date;
+    record.contest_title = contest->title;
+    record.seats = contest->seats;
+    record.rules = std::string(config::to_string(r.rules));
+    record.base = r.base;
+    record.base_explanation = r.rules == config::RuleProfile::party_190 ? d_explanation(election, lang)
+                                                                         : (lang == Lang::en ? "valid ballots" : "số phiếu hợp lệ");
+    record.votes_needed = r.votes_needed;
+    record.issued = r.issued;
+    record.collected = r.collected;
+    record.valid = r.valid;
+    record.invalid = r.invalid;
+    for (const auto& [reason, n] : r.invalid_by_reason) record.invalid_by_reason.emplace_back(std::string(tally::to_string(reason)), n);
+    for (const auto& c : r.candidates) {
+      const std::string name = contest->find_candidate(c.candidate_id)->name;
+      record.candidates.push_back({name, c.votes, c.percent_of_base});
+      csv << r.contest_id << ',' << c.candidate_id << ',' << csv_field(name) << ',' << c.votes << ',' << c.percent_of_base << ','
+          << (c.elected ? "true" : "false") << '\n';
+    }
+    for (const auto& id : r.elected) {
+      const auto it = std::find_if(r.candidates.begin(), r.candidates.end(), [&](const auto& c) { return c.candidate_id == id; });
+      record.elected.push_back({contest->find_candidate(id)->name, it->votes, it->percent_of_base});
+    }
+    for (const auto& id : r.tied) record.tied.push_back(contest->find_candidate(id)->name);
+    record.seats_unfilled = r.seats_unfilled;
+    record.waiting = context.waiting;
+    record.final = context.final;
+    record.closed_at = now_local();
+    record.election_hash = election.content_hash;
+    record.key_fingerprint = context.key_fingerprint;
+    const auto pdf = (fs::path(dir) / (r.contest_id + "-bien-ban.pdf")).string();
+    if (auto ok = printing::write_counting_record_pdf(record, lang, pdf); !ok) {
+      print_error(ok.error(), lang);
+    } else {
+      written.push_back(pdf);
+    }
+  }
+  auto json = nlohmann::ordered_json::parse(tally::results_json(results));
+  json["final"] = context.final;
+  json["waiting"] = context.waiting;
+  std::ofstream(fs::path(dir) / "results.json", std::ios::binary | std::ios::trunc) << json.dump(2) << '\n';
+  written.push_back((fs::path(dir) / "results.json").string());
+  written.push_back((fs::path(dir) / "results.csv").string());
+  return written;
+}
+
+}  // namespace kp::cli
