@@ -92,6 +92,8 @@ int run_adjudicate(const AdjudicateArgs& args, Lang lang);
 int run_results(const DbArgs& args, Lang lang);
 int run_audit_verify(const DbArgs& args, Lang lang);
 int run_report(const DbArgs& args, const std::string& out_dir, Lang lang);
+int run_export(const DbArgs& args, const std::string& out_dir, Lang lang);
+int run_audit_export(const std::string& dir, Lang lang);
 int run_audit_replay(const DbArgs& args, Lang lang);
 int run_demo(const DemoArgs& args, Lang lang);
 

@@ -251,6 +251,27 @@ int run_report(const DbArgs& args, const std::string& out_dir, Lang lang) {
   return 0;
 }
 
+int run_export(const DbArgs& args, const std::string& out_dir, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto summary = db->export_cvr(out_dir);
+  if (!summary) {
+    print_error(summary.error(), lang);
+    return 1;
+  }
+  std::cout << nlohmann::json{{"records", summary->records}, {"merkle_root", summary->merkle_root}, {"manifest", summary->manifest_path}}.dump()
+            << '\n';
+  return 0;
+}
+
+int run_audit_export(const std::string& dir, Lang lang) {
+  const auto problems = tally::verify_cvr_export(dir);
+  for (const auto& p : problems) std::cout << nlohmann::json{{"problem", p}}.dump() << '\n';
+  std::cerr << (problems.empty() ? (lang == Lang::en ? "export: everything holds\n" : "bản xuất: mọi thứ khớp\n")
+                                 : (lang == Lang::en ? "export: problems found\n" : "bản xuất: có sai lệch\n"));
+  return problems.empty() ? 0 : 1;
+}
+
 int run_audit_verify(const DbArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;

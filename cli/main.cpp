@@ -93,6 +93,12 @@ int main(int argc, char** argv) {
   report_cmd->add_option("db", report.db_path, "CONGRESS.db")->required();
   report_cmd->add_option("--out", report_dir, "DIR")->required();
 
+  kp::cli::DbArgs export_args;
+  std::string export_dir;
+  auto* export_cmd = app.add_subcommand("export", "Xuất phiếu dạng NIST SP 1500-103 kèm gốc Merkle đã ký / export cast vote records");
+  export_cmd->add_option("db", export_args.db_path, "CONGRESS.db")->required();
+  export_cmd->add_option("--out", export_dir, "DIR")->required();
+
   kp::cli::DbArgs audit;
   auto* audit_cmd = app.add_subcommand("audit", "Kiểm tra nhật ký và ảnh / check the audit trail");
   audit_cmd->require_subcommand(1);
@@ -100,6 +106,9 @@ int main(int argc, char** argv) {
   verify_cmd->add_option("db", audit.db_path, "CONGRESS.db")->required();
   auto* replay_cmd = audit_cmd->add_subcommand("replay", "re-run recognition on every stored image and compare");
   replay_cmd->add_option("db", audit.db_path, "CONGRESS.db")->required();
+  std::string audited_export;
+  auto* audit_export_cmd = audit_cmd->add_subcommand("export", "check an export: record hashes, Merkle root, signature");
+  audit_export_cmd->add_option("dir", audited_export, "DIR")->required();
 
   kp::cli::SynthArgs synth;
   auto* synth_cmd = app.add_subcommand("synth", "Tạo bộ ảnh quét mô phỏng có đáp án / write a synthetic scanned deck with ground truth");
@@ -140,6 +149,8 @@ int main(int argc, char** argv) {
   if (waiting_cmd->parsed()) return kp::cli::run_waiting(waiting, lang);
   if (adjudicate_cmd->parsed()) return kp::cli::run_adjudicate(adjudicate, lang);
   if (results_cmd->parsed()) return kp::cli::run_results(results, lang);
+  if (export_cmd->parsed()) return kp::cli::run_export(export_args, export_dir, lang);
+  if (audit_export_cmd->parsed()) return kp::cli::run_audit_export(audited_export, lang);
   if (report_cmd->parsed()) return kp::cli::run_report(report, report_dir, lang);
   if (verify_cmd->parsed()) return kp::cli::run_audit_verify(audit, lang);
   if (replay_cmd->parsed()) return kp::cli::run_audit_replay(audit, lang);

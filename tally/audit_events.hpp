@@ -9,6 +9,7 @@ enum class AuditEvent {
   issued,        // ballots issued for a contest were entered, and by whom
   sheet,         // a scanned side was stored: image hash, recognition hash, state, marks, why it waits
   adjudication,  // two committee members ruled on a waiting side: marks, findings, reason
+  cvr_export,    // cast vote records were exported: how many, their Merkle root
 };
 
 constexpr std::string_view to_string(AuditEvent e) {
@@ -17,6 +18,7 @@ constexpr std::string_view to_string(AuditEvent e) {
     case AuditEvent::issued: return "issued";
     case AuditEvent::sheet: return "sheet";
     case AuditEvent::adjudication: return "adjudication";
+    case AuditEvent::cvr_export: return "cvr_export";
   }
   return "?";
 }

@@ -86,6 +86,17 @@ class CongressDb {
   [[nodiscard]] Result<std::vector<SheetRow>> sheets() const;
   [[nodiscard]] Result<CountSummary> count() const;
 
+  // Cast vote records in the NIST SP 1500-103 common data format: DIR/cvr/<sheet>.json, one per
+  // counted sheet (the recognised reading, and the committee's ruling with its reason when there
+  // is one, with the image hash), and DIR/manifest.json: the SHA-256 of every record, their
+  // Merkle root, signed by the station key. Recorded as an audit event.
+  struct ExportSummary {
+    std::size_t records = 0;
+    std::string merkle_root;
+    std::string manifest_path;
+  };
+  Result<ExportSummary> export_cvr(const std::string& dir);
+
   // Checks the chain, every signature, every stored image and that every sheet row is what its
   // audit entries say it is. Empty when all holds.
   [[nodiscard]] std::vector<AuditProblem> verify() const;
@@ -95,5 +106,9 @@ class CongressDb {
   explicit CongressDb(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Checks an export: every record's hash, the Merkle root and the station signature over it.
+// Empty when all holds; otherwise one sentence per problem naming the file.
+std::vector<std::string> verify_cvr_export(const std::string& dir);
 
 }  // namespace kp::tally

@@ -215,6 +215,51 @@ TEST_F(Tampering, ForgedSignature) {
   EXPECT_THAT(problems_text(c.verify()), HasSubstr("entry 1 has no valid station signature"));
 }
 
+TEST(CongressDb, CastVoteRecordsWithASignedMerkleRoot) {
+  const Congress c;
+  ASSERT_EQ(c.ingest(deck_images(6)).exit_code, 0);
+  {
+    auto db = CongressDb::open(c.db);
+    const auto sheets = *db->sheets();
+    const auto& waiting = *std::find_if(sheets.begin(), sheets.end(), [](const auto& s) { return s.status == SheetStatus::waiting; });
+    std::map<std::string, MarkState> marks;
+    for (const auto& cand : db->election().find_contest(waiting.contest_id)->candidates) {
+      marks[cand.id] = db->election().find_contest(waiting.contest_id)->ballot == BallotForm::strike ? MarkState::struck : MarkState::agree;
+    }
+    ASSERT_TRUE(db->adjudicate(waiting.id, marks, {}, "mark crossed out and restored", "A", "B").has_value());
+  }
+  const auto out = c.dir.path() / "export";
+  const auto r = test::run_cli("export " + test::quote_arg(c.db) + " --out " + test::quote_arg(out.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto summary = nlohmann::json::parse(r.out);
+  EXPECT_GE(summary["records"].get<int>(), 2);
+  EXPECT_TRUE(verify_cvr_export(out.string()).empty());
+  // A record with the ruling carries both readings and the reason.
+  bool found_modified = false;
+  for (const auto& entry : fs::directory_iterator(out / "cvr")) {
+    const auto j = nlohmann::json::parse(test::read_file(entry.path()));
+    EXPECT_EQ(j["@type"], "CVR.CastVoteRecordReport");
+    const auto& cvr = j["CVR"][0];
+    EXPECT_EQ(cvr["BallotImage"][0]["Hash"]["Type"], "sha-256");
+    if (cvr["CurrentSnapshotId"].get<std::string>().ends_with("-modified")) {
+      found_modified = true;
+      EXPECT_EQ(cvr["CVRSnapshot"].size(), 2u);
+      EXPECT_EQ(cvr["CVRSnapshot"][1]["Annotation"][0]["Message"][0], "mark crossed out and restored");
+    }
+  }
+  EXPECT_TRUE(found_modified);
+  // Any change to a record breaks the manifest.
+  const auto first = fs::directory_iterator(out / "cvr")->path();
+  std::string text = test::read_file(first);
+  text.replace(text.rfind('}'), 1, ", \"forged\": true}");
+  test::write_file(first, text);
+  const auto problems = verify_cvr_export(out.string());
+  ASSERT_FALSE(problems.empty());
+  EXPECT_THAT(problems.front(), HasSubstr("changed since it was exported"));
+  EXPECT_EQ(test::run_cli("audit export " + test::quote_arg(out.string())).exit_code, 1);
+  EXPECT_TRUE(c.verify().empty());  // the export is itself an audit entry
+}
+
 TEST(CongressDb, ReplayReadsEveryStoredImageTheSame) {
   const Congress c;
   ASSERT_EQ(c.ingest(deck_images(5)).exit_code, 0);
