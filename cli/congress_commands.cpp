@@ -35,6 +35,13 @@ std::optional<tally::CongressDb> open_db(const std::string& path, Lang lang) {
   return std::move(*db);
 }
 
+// Says the error, if any; true when the result holds a value.
+template <class T>
+bool reported(const Result<T>& result, Lang lang) {
+  if (!result) print_error(result.error(), lang);
+  return static_cast<bool>(result);
+}
+
 std::vector<config::ContestLayout> layouts_of(const config::Election& e) {
   std::vector<config::ContestLayout> out;
   for (const auto& c : e.contests) {
@@ -96,10 +103,7 @@ int run_init(const InitArgs& args, Lang lang) {
   std::ifstream in(args.election_path, std::ios::binary);
   const std::string toml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto db = tally::CongressDb::create(args.db_path, toml, fs::path(args.election_path).filename().string());
-  if (!db) {
-    print_error(db.error(), lang);
-    return 1;
-  }
+  if (!reported(db, lang)) return 1;
   const bool en = lang == Lang::en;
   std::cout << nlohmann::json{{"database", args.db_path}, {"election_id", db->election().id}, {"election_hash", db->election().content_hash},
                               {"key_fingerprint", db->key_fingerprint()}, {"images", db->images_dir()}}
@@ -114,10 +118,7 @@ int run_ingest(const IngestArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
   auto recognizer = recognizer_for(db->election());
-  if (!recognizer) {
-    print_error(recognizer.error(), lang);
-    return 1;
-  }
+  if (!reported(recognizer, lang)) return 1;
   const Thresholds& t = db->election().thresholds;
   int failures = 0;
   recognise_in_order(*recognizer, args.images, args.threads, [&](std::size_t i, const Result<Image>& image, const SideEvidence& e) {
@@ -156,21 +157,14 @@ int run_ingest(const IngestArgs& args, Lang lang) {
 int run_issued(const IssuedArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  if (auto r = db->set_issued(args.contest_id, args.count, args.by); !r) {
-    print_error(r.error(), lang);
-    return 1;
-  }
-  return 0;
+  return reported(db->set_issued(args.contest_id, args.count, args.by), lang) ? 0 : 1;
 }
 
 int run_waiting(const DbArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
   const auto sheets = db->sheets();
-  if (!sheets) {
-    print_error(sheets.error(), lang);
-    return 1;
-  }
+  if (!reported(sheets, lang)) return 1;
   for (const auto& s : *sheets) {
     if (s.status != tally::SheetStatus::waiting) continue;
     std::cout << nlohmann::json{{"sheet_id", s.id}, {"image", s.image_name}, {"contest_id", s.contest_id}, {"side", s.side},
@@ -204,10 +198,7 @@ int run_adjudicate(const AdjudicateArgs& args, Lang lang) {
     flags.insert(*flag);
   }
   const auto row = db->adjudicate(args.sheet_id, marks, flags, args.reason, args.members.at(0), args.members.at(1));
-  if (!row) {
-    print_error(row.error(), lang);
-    return 1;
-  }
+  if (!reported(row, lang)) return 1;
   std::cout << nlohmann::json{{"sheet_id", row->id}, {"status", to_string(row->status)}}.dump() << '\n';
   return 0;
 }
@@ -216,10 +207,7 @@ int run_results(const DbArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
   const auto summary = db->count();
-  if (!summary) {
-    print_error(summary.error(), lang);
-    return 1;
-  }
+  if (!reported(summary, lang)) return 1;
   if (args.json) {
     auto j = nlohmann::ordered_json::parse(tally::results_json(summary->results));
     j["sheets"] = {{"counted", summary->counted}, {"waiting", summary->waiting}, {"rejected", summary->rejected}};
@@ -241,10 +229,7 @@ int run_report(const DbArgs& args, const std::string& out_dir, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
   const auto summary = db->count();
-  if (!summary) {
-    print_error(summary.error(), lang);
-    return 1;
-  }
+  if (!reported(summary, lang)) return 1;
   for (const auto& path : write_reports(db->election(), summary->results, {summary->waiting, summary->final, db->key_fingerprint()}, out_dir, lang)) {
     std::cout << path << '\n';
   }
@@ -255,10 +240,7 @@ int run_export(const DbArgs& args, const std::string& out_dir, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
   const auto summary = db->export_cvr(out_dir);
-  if (!summary) {
-    print_error(summary.error(), lang);
-    return 1;
-  }
+  if (!reported(summary, lang)) return 1;
   std::cout << nlohmann::json{{"records", summary->records}, {"merkle_root", summary->merkle_root}, {"manifest", summary->manifest_path}}.dump()
             << '\n';
   return 0;
@@ -286,15 +268,9 @@ int run_audit_replay(const DbArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
   const auto sheets = db->sheets();
-  if (!sheets) {
-    print_error(sheets.error(), lang);
-    return 1;
-  }
+  if (!reported(sheets, lang)) return 1;
   auto recognizer = recognizer_for(db->election());
-  if (!recognizer) {
-    print_error(recognizer.error(), lang);
-    return 1;
-  }
+  if (!reported(recognizer, lang)) return 1;
   std::vector<std::string> files;
   for (const auto& s : *sheets) files.push_back((fs::path(db->images_dir()) / s.stored_file).string());
   int differences = 0;
