@@ -210,14 +210,18 @@ int run_results(const DbArgs& args, Lang lang) {
   if (!reported(summary, lang)) return 1;
   if (args.json) {
     auto j = nlohmann::ordered_json::parse(tally::results_json(summary->results));
-    j["sheets"] = {{"counted", summary->counted}, {"waiting", summary->waiting}, {"rejected", summary->rejected}};
+    j["sheets"] = {{"counted", summary->counted}, {"waiting", summary->waiting}, {"rejected", summary->rejected},
+                   {"conflicting_serials", summary->conflicting_serials}};
     j["final"] = summary->final;
     std::cout << j.dump() << '\n';
     return 0;
   }
   const bool en = lang == Lang::en;
   std::cout << (en ? "Sheets: counted " : "Tờ phiếu: đã đếm ") << summary->counted << (en ? ", waiting for the committee " : ", chờ Ban kiểm phiếu ")
-            << summary->waiting << (en ? ", refused " : ", bị từ chối ") << summary->rejected << '\n'
+            << summary->waiting << (en ? ", refused " : ", bị từ chối ") << summary->rejected
+            << (summary->conflicting_serials > 0 ? (en ? ", serials counted twice (not counted until settled) " : ", số phiếu trùng số sê-ri (chưa đếm cho đến khi giải quyết) ")
+                                                 : "")
+            << (summary->conflicting_serials > 0 ? std::to_string(summary->conflicting_serials) : std::string()) << '\n'
             << (summary->final ? (en ? "FINAL RESULT\n\n" : "KẾT QUẢ CHÍNH THỨC\n\n")
                                : (en ? "PROVISIONAL: ballots wait, ballots issued are missing or reconciliation fails\n\n"
                                      : "TẠM THỜI: còn phiếu chờ xem xét, chưa nhập số phiếu phát ra hoặc đối chiếu không khớp\n\n"))

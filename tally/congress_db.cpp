@@ -434,7 +434,7 @@ Result<CountSummary> CongressDb::count() const {
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(impl_->path, e.what()));
   }
-  // A ballot is all the sides of one serial; it counts when every side is counted.
+  // A ballot is all the sides of one serial; it counts when every side is counted, once.
   std::map<std::pair<std::string, std::int64_t>, std::vector<const SheetRow*>> ballots;
   for (const auto& s : *all) {
     if (s.status == SheetStatus::rejected) {
@@ -444,14 +444,19 @@ Result<CountSummary> CongressDb::count() const {
     } else {
       ++summary.counted;
     }
-    if (s.status != SheetStatus::rejected) ballots[{s.contest_id, s.serial}].push_back(&s);
+    if (s.status == SheetStatus::counted) ballots[{s.contest_id, s.serial}].push_back(&s);
   }
   for (const auto& [key, sides] : ballots) {
     const config::Contest* contest = impl_->election->find_contest(key.first);
     if (contest == nullptr) continue;
     const auto layout = config::compute_layout(*impl_->election, *contest);
-    const bool complete = layout && sides.size() == layout->sides.size() &&
-                          std::all_of(sides.begin(), sides.end(), [](const SheetRow* s) { return s->status == SheetStatus::counted; });
+    std::set<std::string> side_names;
+    for (const auto* s : sides) side_names.insert(s->side);
+    if (side_names.size() != sides.size()) {
+      ++summary.conflicting_serials;
+      continue;
+    }
+    const bool complete = layout && sides.size() == layout->sides.size();
     if (!complete) continue;
     BallotRecord b;
     b.contest_id = key.first;
@@ -462,7 +467,7 @@ Result<CountSummary> CongressDb::count() const {
     records.ballots.push_back(std::move(b));
   }
   summary.results = count_all(*impl_->election, records);
-  summary.final = summary.waiting == 0 &&
+  summary.final = summary.waiting == 0 && summary.conflicting_serials == 0 &&
                   std::all_of(summary.results.begin(), summary.results.end(), [](const ContestResult& r) { return r.reconciliation.ok() && r.issued; });
   return summary;
 }

@@ -62,7 +62,10 @@ struct AuditProblem {
 struct CountSummary {
   std::vector<ContestResult> results;
   std::int64_t counted = 0, waiting = 0, rejected = 0;
-  bool final = false;  // nothing waits and every reconciliation holds
+  // Serials with two counted sheets for one side (a photocopy the committee let through): not
+  // counted at all, and the result cannot be final until the committee settles them.
+  std::int64_t conflicting_serials = 0;
+  bool final = false;  // nothing waits or conflicts, and every reconciliation holds
 };
 
 class CongressDb {

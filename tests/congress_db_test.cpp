@@ -89,10 +89,26 @@ TEST(CongressDb, IngestionIsIdempotentAndPhotocopiesWait) {
   const auto copied = c.ingest({photocopy});
   EXPECT_THAT(copied.out, HasSubstr("duplicate_serial:2"));
   EXPECT_THAT(copied.out, HasSubstr("\"status\":\"waiting\""));
-  const auto db = CongressDb::open(c.db);
+  auto db = CongressDb::open(c.db);
   ASSERT_TRUE(db.has_value());
   EXPECT_EQ(db->sheets()->size(), 7u);
   EXPECT_TRUE(db->verify().empty()) << problems_text(db->verify());
+  // Let the copy through by mistake: neither sheet of that serial counts, and nothing is final.
+  const auto sheets = *db->sheets();
+  const auto& copy_sheet = sheets.back();
+  std::map<std::string, MarkState> marks;
+  for (const auto& cand : db->election().find_contest(copy_sheet.contest_id)->candidates) {
+    marks[cand.id] = db->election().find_contest(copy_sheet.contest_id)->ballot == BallotForm::strike ? MarkState::kept : MarkState::agree;
+  }
+  const auto before = db->count();
+  ASSERT_TRUE(db->adjudicate(copy_sheet.id, marks, {}, "looked like a ballot", "A", "B").has_value());
+  const auto after = db->count();
+  EXPECT_EQ(after->conflicting_serials, 1);
+  EXPECT_FALSE(after->final);
+  std::int64_t collected_before = 0, collected_after = 0;
+  for (const auto& r : before->results) collected_before += r.collected;
+  for (const auto& r : after->results) collected_after += r.collected;
+  EXPECT_EQ(collected_after, collected_before - 1);  // the original is held back with its copy
 }
 
 TEST(CongressDb, RulingsNeedTwoMembersAndDecidedMarks) {
