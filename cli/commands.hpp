@@ -59,6 +59,7 @@ struct AdjudicateArgs {
   std::vector<std::string> flags;
   std::string reason;
   std::vector<std::string> members;
+  bool set_aside = false;
 };
 
 struct DbArgs {

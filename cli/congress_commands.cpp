@@ -178,6 +178,12 @@ int run_waiting(const DbArgs& args, Lang lang) {
 int run_adjudicate(const AdjudicateArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
+  if (args.set_aside) {
+    const auto row = db->set_aside(args.sheet_id, args.reason, args.members.at(0), args.members.at(1));
+    if (!reported(row, lang)) return 1;
+    std::cout << nlohmann::json{{"sheet_id", row->id}, {"status", to_string(row->status)}}.dump() << '\n';
+    return 0;
+  }
   std::map<std::string, MarkState> marks;
   for (const auto& m : args.marks) {
     const auto eq = m.find('=');

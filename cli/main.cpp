@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
   auto* adjudicate_cmd = app.add_subcommand("adjudicate", "Ghi quyết định của Ban kiểm phiếu / record the committee's ruling on a sheet");
   adjudicate_cmd->add_option("db", adjudicate.db_path, "CONGRESS.db")->required();
   adjudicate_cmd->add_option("sheet", adjudicate.sheet_id, "SHEET id")->required();
-  adjudicate_cmd->add_option("--mark", adjudicate.marks, "CANDIDATE=STATE, one per target")->required();
+  adjudicate_cmd->add_option("--mark", adjudicate.marks, "CANDIDATE=STATE, one per target");
+  adjudicate_cmd->add_flag("--set-aside", adjudicate.set_aside, "keep the sheet but never count it (a photocopy, a second scan)");
   adjudicate_cmd->add_option("--flag", adjudicate.flags, "no_stamp | write_in | identifying_mark");
   adjudicate_cmd->add_option("--reason", adjudicate.reason, "why")->required();
   adjudicate_cmd->add_option("--by", adjudicate.members, "two committee members")->required()->expected(2);

@@ -412,6 +412,37 @@ Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<st
   }
 }
 
+Result<SheetRow> CongressDb::set_aside(std::int64_t sheet_id, const std::string& reason, const std::string& member1,
+                                       const std::string& member2) {
+  try {
+    auto q = impl_->db->prepare(std::string("SELECT ") + Impl::kSheetColumns + " FROM sheets WHERE id = ?");
+    q.bind(1, sheet_id);
+    if (!q.step()) return fail("no_sheet", {"Không có tờ phiếu số " + std::to_string(sheet_id), "No sheet " + std::to_string(sheet_id)});
+    SheetRow row = impl_->row_from(q);
+    if (row.status == SheetStatus::rejected) {
+      return fail("already_aside", {"Tờ phiếu đã bị loại", "The sheet is already set aside or refused"});
+    }
+    if (member1.empty() || member2.empty() || member1 == member2 || reason.empty()) {
+      return fail("two_members", {"Cần hai thành viên Ban kiểm phiếu khác nhau cùng đồng ý, và lý do",
+                                  "Two different committee members must agree, and give the reason"});
+    }
+    Transaction tx(*impl_->db);
+    impl_->db->prepare("INSERT INTO adjudications(sheet_id, marks, flags, reason, member1, member2, at) VALUES(?,?,?,?,?,?,?)")
+        .bind(1, sheet_id).bind(2, std::string("{}")).bind(3, std::string("[]")).bind(4, "set aside: " + reason)
+        .bind(5, member1).bind(6, member2).bind(7, now_utc()).run();
+    impl_->db->prepare("UPDATE sheets SET status = 'rejected', marks = '{}', flags = '[]' WHERE id = ?").bind(1, sheet_id).run();
+    impl_->append(AuditEvent::adjudication, {{"sheet", sheet_id}, {"set_aside", true}, {"marks", Json::object()}, {"flags", Json::array()},
+                                             {"reason", reason}, {"members", {member1, member2}}});
+    tx.commit();
+    row.status = SheetStatus::rejected;
+    row.marks.clear();
+    row.flags.clear();
+    return row;
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
 Result<std::vector<SheetRow>> CongressDb::sheets() const {
   try {
     std::vector<SheetRow> out;
@@ -645,7 +676,7 @@ std::vector<AuditProblem> CongressDb::verify() const {
       std::string status = e.value("status", "");
       Json marks = e.value("marks", Json::object()), flags = e.value("flags", Json::array());
       if (const auto r = rulings.find(s.id); r != rulings.end()) {
-        status = "counted";
+        status = r->second.back().value("set_aside", false) ? "rejected" : "counted";
         marks = r->second.back().value("marks", Json::object());
         flags = r->second.back().value("flags", Json::array());
       }

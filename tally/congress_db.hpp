@@ -86,6 +86,10 @@ class CongressDb {
   Result<SheetRow> adjudicate(std::int64_t sheet_id, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags,
                               const std::string& reason, const std::string& member1, const std::string& member2);
 
+  // The committee sets a sheet aside (a photocopy, a second scan of one ballot): it is kept, with
+  // the ruling, but never counted. Allowed on waiting and counted sheets.
+  Result<SheetRow> set_aside(std::int64_t sheet_id, const std::string& reason, const std::string& member1, const std::string& member2);
+
   [[nodiscard]] Result<std::vector<SheetRow>> sheets() const;
   [[nodiscard]] Result<CountSummary> count() const;
 

@@ -109,6 +109,14 @@ TEST(CongressDb, IngestionIsIdempotentAndPhotocopiesWait) {
   for (const auto& r : before->results) collected_before += r.collected;
   for (const auto& r : after->results) collected_after += r.collected;
   EXPECT_EQ(collected_after, collected_before - 1);  // the original is held back with its copy
+  // The committee settles it by setting the copy aside: the original counts again.
+  ASSERT_TRUE(db->set_aside(copy_sheet.id, "photocopy of sheet 2", "A", "B").has_value());
+  const auto settled = db->count();
+  EXPECT_EQ(settled->conflicting_serials, 0);
+  std::int64_t collected_settled = 0;
+  for (const auto& r : settled->results) collected_settled += r.collected;
+  EXPECT_EQ(collected_settled, collected_before);
+  EXPECT_TRUE(db->verify().empty()) << problems_text(db->verify());
 }
 
 TEST(CongressDb, RulingsNeedTwoMembersAndDecidedMarks) {
