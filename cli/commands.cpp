@@ -90,9 +90,7 @@ int write_ballots(const Prepared& p, const std::string& out_dir, int dpi, int co
 
 int write_synthetic_deck(const Prepared& p, const std::string& out_dir, int sheets, std::uint64_t seed, Lang lang,
                          synth::DeckSummary* summary_out = nullptr) {
-  const synth::BlankProvider blank = [](const config::ContestLayout& layout, Side side, int dpi) {
-    return printing::render_side(layout, side, dpi, 0);
-  };
+  const synth::BlankProvider blank = blank_ballot;
   synth::DeckOptions options;
   options.sheets = sheets;
   options.seed = seed;
@@ -109,9 +107,7 @@ int write_synthetic_deck(const Prepared& p, const std::string& out_dir, int shee
 // with the committee's share of the work and how the reading compares with the deck's truth.
 int recognize_deck(const Prepared& p, const fs::path& deck, const fs::path& output, Lang lang) {
   const bool en = lang == Lang::en;
-  const recognition::BlankProvider blank = [](const config::ContestLayout& layout, Side side, int dpi) {
-    return printing::render_side(layout, side, dpi, 0);
-  };
+  const recognition::BlankProvider blank = blank_ballot;
   auto recognizer = recognition::Recognizer::create(*p.election, p.layouts, blank);
   if (!recognizer) {
     print_error(recognizer.error(), lang);

@@ -15,7 +15,6 @@
 #include "cli/commands.hpp"
 #include "cli/preparation.hpp"
 #include "cli/report_writer.hpp"
-#include "printing/ballot_renderer.hpp"
 #include "recognition/evidence_json.hpp"
 #include "recognition/image_io.hpp"
 #include "recognition/recognizer.hpp"
@@ -51,9 +50,7 @@ std::vector<config::ContestLayout> layouts_of(const config::Election& e) {
 }
 
 Result<recognition::Recognizer> recognizer_for(const config::Election& e) {
-  const recognition::BlankProvider blank = [](const config::ContestLayout& layout, Side side, int dpi) {
-    return printing::render_side(layout, side, dpi, 0);
-  };
+  const recognition::BlankProvider blank = blank_ballot;
   return recognition::Recognizer::create(e, layouts_of(e), blank);
 }
 

@@ -6,6 +6,7 @@
 #include <tl/expected.hpp>
 
 #include "common/error.hpp"
+#include "common/image.hpp"
 #include "config/layout.hpp"
 #include "config/load.hpp"
 
@@ -18,6 +19,10 @@ struct Prepared {
 };
 
 void print_error(const Error& e, Lang lang);
+
+// The blank ballot side (serial 0) that recognition compares scans with and the deck marks:
+// drawn by the printer's own routine.
+Result<Image> blank_ballot(const config::ContestLayout& layout, Side side, int dpi);
 
 // Reports every finding on stderr; empty when the definition cannot be used.
 std::optional<Prepared> prepare(tl::expected<config::LoadedElection, config::Diagnostics> loaded, Lang lang);

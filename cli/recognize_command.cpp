@@ -10,7 +10,6 @@
 
 #include "cli/commands.hpp"
 #include "cli/preparation.hpp"
-#include "printing/ballot_renderer.hpp"
 #include "recognition/evidence_json.hpp"
 #include "recognition/image_io.hpp"
 #include "recognition/overlay.hpp"
@@ -21,9 +20,7 @@ namespace kp::cli {
 int run_recognize(const RecognizeArgs& args, Lang lang) {
   const auto prepared = prepare(config::load_election_file(args.election_path), lang);
   if (!prepared) return 1;
-  const recognition::BlankProvider blank = [](const config::ContestLayout& layout, Side side, int dpi) {
-    return printing::render_side(layout, side, dpi, 0);
-  };
+  const recognition::BlankProvider blank = blank_ballot;
   auto recognizer = recognition::Recognizer::create(*prepared->election, prepared->layouts, blank);
   if (!recognizer) {
     print_error(recognizer.error(), lang);
