@@ -173,6 +173,27 @@ struct CongressDb::Impl {
     return r;
   }
 
+  std::optional<SheetRow> find_sheet(std::int64_t id) const {
+    auto q = db->prepare(std::string("SELECT ") + kSheetColumns + " FROM sheets WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return row_from(q);
+  }
+
+  // Writes a ruling: its row, the sheet's new state and the audit entry, in the caller's transaction.
+  void record_ruling(std::int64_t sheet_id, SheetStatus status, const std::map<std::string, MarkState>& marks,
+                     const std::set<SheetFlag>& flags, const std::string& reason, const std::string& member1, const std::string& member2) {
+    const bool aside = status == SheetStatus::rejected;
+    db->prepare("INSERT INTO adjudications(sheet_id, marks, flags, reason, member1, member2, at) VALUES(?,?,?,?,?,?,?)")
+        .bind(1, sheet_id).bind(2, marks_json(marks).dump()).bind(3, flags_json(flags).dump())
+        .bind(4, aside ? "set aside: " + reason : reason).bind(5, member1).bind(6, member2).bind(7, now_utc()).run();
+    db->prepare("UPDATE sheets SET status = ?, marks = ?, flags = ? WHERE id = ?")
+        .bind(1, std::string(to_string(status))).bind(2, marks_json(marks).dump()).bind(3, flags_json(flags).dump()).bind(4, sheet_id).run();
+    Json payload{{"sheet", sheet_id}, {"marks", marks_json(marks)}, {"flags", flags_json(flags)}, {"reason", reason}, {"members", {member1, member2}}};
+    if (aside) payload["set_aside"] = true;
+    append(AuditEvent::adjudication, payload);
+  }
+
   static constexpr const char* kSheetColumns =
       "id, image_name, image_sha256, stored_file, contest_id, side, serial, status, wait_reasons, recognition, marks, flags";
 };
@@ -363,24 +384,36 @@ Result<void> CongressDb::set_issued(const std::string& contest_id, std::int64_t 
   }
 }
 
+namespace {
+
+std::optional<Error> missing_members(const std::string& reason, const std::string& member1, const std::string& member2) {
+  if (member1.empty() || member2.empty() || member1 == member2 || reason.empty()) {
+    return Error{"two_members",
+                 {"Cần hai thành viên Ban kiểm phiếu khác nhau cùng đồng ý, và lý do", "Two different committee members must agree, and give the reason"},
+                 ""};
+  }
+  return std::nullopt;
+}
+
+Error no_sheet(std::int64_t id) {
+  return Error{"no_sheet", {"Không có tờ phiếu số " + std::to_string(id), "No sheet " + std::to_string(id)}, ""};
+}
+
+}  // namespace
+
 Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags,
                                         const std::string& reason, const std::string& member1, const std::string& member2) {
   try {
-    auto q = impl_->db->prepare(std::string("SELECT ") + Impl::kSheetColumns + " FROM sheets WHERE id = ?");
-    q.bind(1, sheet_id);
-    if (!q.step()) return fail("no_sheet", {"Không có tờ phiếu số " + std::to_string(sheet_id), "No sheet " + std::to_string(sheet_id)});
-    SheetRow row = impl_->row_from(q);
-    if (row.status != SheetStatus::waiting) {
+    auto row = impl_->find_sheet(sheet_id);
+    if (!row) return tl::unexpected(no_sheet(sheet_id));
+    if (row->status != SheetStatus::waiting) {
       return fail("not_waiting", {"Tờ phiếu số " + std::to_string(sheet_id) + " không chờ Ban kiểm phiếu quyết định",
                                   "Sheet " + std::to_string(sheet_id) + " is not waiting for the committee"});
     }
-    if (member1.empty() || member2.empty() || member1 == member2 || reason.empty()) {
-      return fail("two_members", {"Cần hai thành viên Ban kiểm phiếu khác nhau cùng đồng ý, và lý do",
-                                  "Two different committee members must agree, and give the reason"});
-    }
-    const config::Contest* contest = impl_->election->find_contest(row.contest_id);
+    if (auto e = missing_members(reason, member1, member2)) return tl::unexpected(*e);
+    const config::Contest* contest = impl_->election->find_contest(row->contest_id);
     const config::ContestLayout layout = *config::compute_layout(*impl_->election, *contest);
-    const config::SideLayout* side = layout.find_side(parse_side(row.side).value_or(Side::front));
+    const config::SideLayout* side = layout.find_side(parse_side(row->side).value_or(Side::front));
     for (const auto& r : side->rows) {
       const auto it = marks.find(r.candidate_id);
       if (it == marks.end() || it->second == MarkState::unclear || !state_fits_form(it->second, contest->ballot)) {
@@ -394,19 +427,12 @@ Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<st
       }
     }
     Transaction tx(*impl_->db);
-    const std::string at = now_utc();
-    impl_->db->prepare("INSERT INTO adjudications(sheet_id, marks, flags, reason, member1, member2, at) VALUES(?,?,?,?,?,?,?)")
-        .bind(1, sheet_id).bind(2, marks_json(marks).dump()).bind(3, flags_json(flags).dump()).bind(4, reason)
-        .bind(5, member1).bind(6, member2).bind(7, at).run();
-    impl_->db->prepare("UPDATE sheets SET status = 'counted', marks = ?, flags = ? WHERE id = ?")
-        .bind(1, marks_json(marks).dump()).bind(2, flags_json(flags).dump()).bind(3, sheet_id).run();
-    impl_->append(AuditEvent::adjudication, {{"sheet", sheet_id}, {"marks", marks_json(marks)}, {"flags", flags_json(flags)},
-                                             {"reason", reason}, {"members", {member1, member2}}});
+    impl_->record_ruling(sheet_id, SheetStatus::counted, marks, flags, reason, member1, member2);
     tx.commit();
-    row.status = SheetStatus::counted;
-    row.marks = marks;
-    row.flags = flags;
-    return row;
+    row->status = SheetStatus::counted;
+    row->marks = marks;
+    row->flags = flags;
+    return *row;
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(impl_->path, e.what()));
   }
@@ -415,29 +441,19 @@ Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<st
 Result<SheetRow> CongressDb::set_aside(std::int64_t sheet_id, const std::string& reason, const std::string& member1,
                                        const std::string& member2) {
   try {
-    auto q = impl_->db->prepare(std::string("SELECT ") + Impl::kSheetColumns + " FROM sheets WHERE id = ?");
-    q.bind(1, sheet_id);
-    if (!q.step()) return fail("no_sheet", {"Không có tờ phiếu số " + std::to_string(sheet_id), "No sheet " + std::to_string(sheet_id)});
-    SheetRow row = impl_->row_from(q);
-    if (row.status == SheetStatus::rejected) {
+    auto row = impl_->find_sheet(sheet_id);
+    if (!row) return tl::unexpected(no_sheet(sheet_id));
+    if (row->status == SheetStatus::rejected) {
       return fail("already_aside", {"Tờ phiếu đã bị loại", "The sheet is already set aside or refused"});
     }
-    if (member1.empty() || member2.empty() || member1 == member2 || reason.empty()) {
-      return fail("two_members", {"Cần hai thành viên Ban kiểm phiếu khác nhau cùng đồng ý, và lý do",
-                                  "Two different committee members must agree, and give the reason"});
-    }
+    if (auto e = missing_members(reason, member1, member2)) return tl::unexpected(*e);
     Transaction tx(*impl_->db);
-    impl_->db->prepare("INSERT INTO adjudications(sheet_id, marks, flags, reason, member1, member2, at) VALUES(?,?,?,?,?,?,?)")
-        .bind(1, sheet_id).bind(2, std::string("{}")).bind(3, std::string("[]")).bind(4, "set aside: " + reason)
-        .bind(5, member1).bind(6, member2).bind(7, now_utc()).run();
-    impl_->db->prepare("UPDATE sheets SET status = 'rejected', marks = '{}', flags = '[]' WHERE id = ?").bind(1, sheet_id).run();
-    impl_->append(AuditEvent::adjudication, {{"sheet", sheet_id}, {"set_aside", true}, {"marks", Json::object()}, {"flags", Json::array()},
-                                             {"reason", reason}, {"members", {member1, member2}}});
+    impl_->record_ruling(sheet_id, SheetStatus::rejected, {}, {}, reason, member1, member2);
     tx.commit();
-    row.status = SheetStatus::rejected;
-    row.marks.clear();
-    row.flags.clear();
-    return row;
+    row->status = SheetStatus::rejected;
+    row->marks.clear();
+    row->flags.clear();
+    return *row;
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(impl_->path, e.what()));
   }
