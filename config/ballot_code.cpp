@@ -51,6 +51,11 @@ std::optional<BallotCode> decode_ballot_code(std::string_view text) {
   return code;
 }
 
+RectMm qr_module_box(const RectMm& qr_box, const QrMatrix& m, int x, int y) {
+  const double module = qr_box.w / (m.size + 2 * kQrQuietModules);
+  return {qr_box.x + (x + kQrQuietModules) * module, qr_box.y + (y + kQrQuietModules) * module, module, module};
+}
+
 QrMatrix qr_matrix(const std::string& payload) {
   ZXing::MultiFormatWriter writer(ZXing::BarcodeFormat::QRCode);
   writer.setMargin(0).setEccLevel(kQrEccMedium).setEncoding(ZXing::CharacterSet::UTF8);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/geometry.hpp"
 #include "common/marks.hpp"
 
 namespace kp::config {
@@ -36,5 +37,9 @@ QrMatrix qr_matrix(const std::string& payload);
 // Quiet zone, in modules, kept white around the code inside its box (ISO 18004 asks for 4; the
 // box sits on white paper with nothing printed nearby, so 2 inside the box is enough).
 constexpr int kQrQuietModules = 2;
+
+// Where module (x, y) of `m` lies inside `qr_box`, in millimetres: the printer and the
+// synthetic deck place the code's modules by this one rule.
+RectMm qr_module_box(const RectMm& qr_box, const QrMatrix& m, int x, int y);
 
 }  // namespace kp::config

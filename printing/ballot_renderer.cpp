@@ -114,17 +114,12 @@ class SidePainter {
   }
 
   void qr(const RectMm& box, const config::QrMatrix& m) {
-    const double module = box.w / (m.size + 2 * config::kQrQuietModules);
     p_.setRenderHint(QPainter::Antialiasing, false);
     for (int y = 0; y < m.size; ++y) {
       for (int x = 0; x < m.size; ++x) {
         if (!m.at(x, y)) continue;
-        const double left = box.x + (x + config::kQrQuietModules) * module;
-        const double top = box.y + (y + config::kQrQuietModules) * module;
         // Whole modules snap to the pixel grid edge to edge, so no hairline gaps appear.
-        const QPointF a(left * scale_, top * scale_);
-        const QPointF b((left + module) * scale_, (top + module) * scale_);
-        p_.fillRect(QRectF(a, b), Qt::black);
+        p_.fillRect(rect(config::qr_module_box(box, m, x, y)), Qt::black);
       }
     }
   }

@@ -547,13 +547,13 @@ void stamp_serial(cv::Mat& page, const SideLayout& side, const ContestLayout& la
                 cv::Scalar(255, 255, 255), cv::FILLED);
   const config::BallotCode code{layout.election_id, layout.contest_id, side.side, layout.short_hash(), serial};
   const config::QrMatrix m = config::qr_matrix(config::encode_ballot_code(code));
-  const double module = box.w / (m.size + 2 * config::kQrQuietModules);
   for (int y = 0; y < m.size; ++y) {
     for (int x = 0; x < m.size; ++x) {
       if (!m.at(x, y)) continue;
-      const double l = (box.x + (x + config::kQrQuietModules) * module) * px_per_mm;
-      const double t = (box.y + (y + config::kQrQuietModules) * module) * px_per_mm;
-      const double s = module * px_per_mm;
+      const RectMm module = config::qr_module_box(box, m, x, y);
+      const double l = module.x * px_per_mm;
+      const double t = module.y * px_per_mm;
+      const double s = module.w * px_per_mm;
       cv::rectangle(page, cv::Point(static_cast<int>(std::lround(l)), static_cast<int>(std::lround(t))),
                     cv::Point(static_cast<int>(std::lround(l + s)) - 1, static_cast<int>(std::lround(t + s)) - 1),
                     cv::Scalar(0, 0, 0), cv::FILLED);

@@ -60,10 +60,10 @@ TEST_P(PngGeometry, RegistrationMarksAndQrSitWhereLayoutSays) {
     }
     // The QR symbol starts after its quiet zone inside qr_box.
     const auto m = config::qr_matrix(config::encode_ballot_code({layout.election_id, layout.contest_id, Side::front, layout.short_hash(), 0}));
-    const double module = side.qr_box.w / (m.size + 2 * config::kQrQuietModules);
+    const RectMm first_module = config::qr_module_box(side.qr_box, m, 0, 0);
     const Bounds q = dark_bounds(*image, side.qr_box, dpi);
-    EXPECT_NEAR(q.left, mm_to_px(side.qr_box.x + config::kQrQuietModules * module, dpi), 1.0);
-    EXPECT_NEAR(q.top, mm_to_px(side.qr_box.y + config::kQrQuietModules * module, dpi), 1.0);
+    EXPECT_NEAR(q.left, mm_to_px(first_module.x, dpi), 1.0);
+    EXPECT_NEAR(q.top, mm_to_px(first_module.y, dpi), 1.0);
     // The first row's ruling lies on the name cell's edges.
     const auto& row = side.rows.front();
     const int y_mid = static_cast<int>(mm_to_px(row.name_cell.center().y, dpi));
