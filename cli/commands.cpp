@@ -46,6 +46,8 @@ bool write_text(const fs::path& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
+}  // namespace
+
 int write_ballots(const Prepared& p, const std::string& out_dir, int dpi, int count, Lang lang) {
   std::error_code ec;
   fs::create_directories(out_dir, ec);
@@ -87,6 +89,8 @@ int write_ballots(const Prepared& p, const std::string& out_dir, int dpi, int co
   std::cout << layout_path.string() << '\n';
   return 0;
 }
+
+namespace {
 
 int write_synthetic_deck(const Prepared& p, const std::string& out_dir, int sheets, std::uint64_t seed, Lang lang,
                          synth::DeckSummary* summary_out = nullptr) {
@@ -173,7 +177,7 @@ int recognize_deck(const Prepared& p, const fs::path& deck, const fs::path& outp
             << (en ? " waiting for the committee (not final)\n\n" : " phiếu chờ Ban kiểm phiếu xem xét (chưa phải kết quả chính thức)\n\n");
   std::cout << tally::results_text(*p.election, results, lang);
   std::ofstream(output.parent_path() / "provisional-results.json", std::ios::binary | std::ios::trunc) << tally::results_json(results) << '\n';
-  const auto records = write_reports(*p.election, results, {waiting, false, ""}, (output.parent_path() / "record").string(), lang);
+  const auto records = write_reports(*p.election, results, {waiting, false, "", {}, {}}, (output.parent_path() / "record").string(), lang);
   std::cout << (en ? "Counting record (provisional): " : "Biên bản kiểm phiếu (tạm thời): ") << (output.parent_path() / "record").string() << '\n';
   return 0;
 }

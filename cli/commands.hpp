@@ -62,6 +62,19 @@ struct AdjudicateArgs {
   bool set_aside = false;
 };
 
+struct RoundArgs {
+  std::string db_path;
+  std::string contest_id;
+  std::vector<std::string> candidates;  // open: the list put to the new round
+  int seats = 0;                        // open: seats put to it
+  std::string decision;                 // open: the congress's decision, for the record
+  std::vector<std::string> members;     // open/close: two committee members
+  std::string out_dir;                  // ballots
+  int dpi = 200;
+  int count = 1;
+  bool json = false;
+};
+
 struct DbArgs {
   std::string db_path;
   bool json = false;
@@ -97,5 +110,9 @@ int run_export(const DbArgs& args, const std::string& out_dir, Lang lang);
 int run_audit_export(const std::string& dir, Lang lang);
 int run_audit_replay(const DbArgs& args, Lang lang);
 int run_demo(const DemoArgs& args, Lang lang);
+int run_round_list(const RoundArgs& args, Lang lang);
+int run_round_open(const RoundArgs& args, Lang lang);
+int run_round_close(const RoundArgs& args, Lang lang);
+int run_round_ballots(const RoundArgs& args, Lang lang);
 
 }  // namespace kp::cli

@@ -41,17 +41,19 @@ bool reported(const Result<T>& result, Lang lang) {
   return static_cast<bool>(result);
 }
 
-std::vector<config::ContestLayout> layouts_of(const config::Election& e) {
-  std::vector<config::ContestLayout> out;
-  for (const auto& c : e.contests) {
-    if (auto l = config::compute_layout(e, c)) out.push_back(*l);
+// Every round's ballot, so a sheet of any round is read with its own list; the database then
+// counts it in its round or keeps it aside when that round is closed.
+Result<recognition::Recognizer> recognizer_for(const tally::CongressDb& db) {
+  const auto rounds = db.rounds();
+  if (!rounds) return tl::unexpected(rounds.error());
+  std::vector<config::ContestLayout> layouts;
+  for (const auto& r : *rounds) {
+    auto layout = config::compute_layout(db.election(), r.contest);
+    if (!layout) return tl::unexpected(layout.error());
+    layouts.push_back(std::move(*layout));
   }
-  return out;
-}
-
-Result<recognition::Recognizer> recognizer_for(const config::Election& e) {
   const recognition::BlankProvider blank = blank_ballot;
-  return recognition::Recognizer::create(e, layouts_of(e), blank);
+  return recognition::Recognizer::create(db.election(), std::move(layouts), blank);
 }
 
 // Recognises the files on all cores; `each` sees them in input order.
@@ -114,9 +116,13 @@ int run_init(const InitArgs& args, Lang lang) {
 int run_ingest(const IngestArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  auto recognizer = recognizer_for(db->election());
+  auto recognizer = recognizer_for(*db);
   if (!reported(recognizer, lang)) return 1;
   const Thresholds& t = db->election().thresholds;
+  // The files given are one batch: its start and end are in the log, and a killed run leaves it
+  // open until the next batch ends it as interrupted.
+  const auto batch = db->start_batch("files", "", "");
+  if (!reported(batch, lang)) return 1;
   int failures = 0;
   recognise_in_order(*recognizer, args.images, args.threads, [&](std::size_t i, const Result<Image>& image, const SideEvidence& e) {
     const std::string& path = args.images[i];
@@ -134,6 +140,8 @@ int run_ingest(const IngestArgs& args, Lang lang) {
     in.contest_id = e.contest_id;
     in.side = e.side;
     in.serial = e.serial;
+    in.layout_hash = e.layout_hash;
+    in.batch_id = *batch;
     for (const auto& target : e.targets) in.marks[target.candidate_id] = decide(target, t).state;
     for (const auto f : sheet_flags(e, t)) in.findings.insert(f);
     const auto outcome = db->ingest(in);
@@ -142,12 +150,13 @@ int run_ingest(const IngestArgs& args, Lang lang) {
       ++failures;
       return;
     }
-    std::cout << nlohmann::json{{"image", path}, {"sheet_id", outcome->sheet.id}, {"duplicate", outcome->duplicate},
+    std::cout << nlohmann::json{{"image", path}, {"sheet_id", outcome->sheet.id}, {"duplicate", outcome->duplicate}, {"round", outcome->sheet.round},
                                 {"status", to_string(outcome->sheet.status)}, {"wait_reasons", outcome->sheet.wait_reasons}}
                      .dump()
               << '\n'
               << std::flush;
   });
+  if (!reported(db->end_batch(*batch, "done"), lang)) return 1;
   return failures == 0 ? 0 : 1;
 }
 
@@ -237,7 +246,9 @@ int run_report(const DbArgs& args, const std::string& out_dir, Lang lang) {
   if (!db) return 1;
   const auto summary = db->count();
   if (!reported(summary, lang)) return 1;
-  for (const auto& path : write_reports(db->election(), summary->results, {summary->waiting, summary->final, db->key_fingerprint()}, out_dir, lang)) {
+  ReportContext context{summary->waiting, summary->final, db->key_fingerprint(), summary->contests, {}};
+  for (const auto& s : summary->standing) context.closed_at.push_back(s.closed_at);
+  for (const auto& path : write_reports(db->election(), summary->results, context, out_dir, lang)) {
     std::cout << path << '\n';
   }
   return 0;
@@ -276,7 +287,7 @@ int run_audit_replay(const DbArgs& args, Lang lang) {
   if (!db) return 1;
   const auto sheets = db->sheets();
   if (!reported(sheets, lang)) return 1;
-  auto recognizer = recognizer_for(db->election());
+  auto recognizer = recognizer_for(*db);
   if (!reported(recognizer, lang)) return 1;
   std::vector<std::string> files;
   for (const auto& s : *sheets) files.push_back((fs::path(db->images_dir()) / s.stored_file).string());
@@ -294,6 +305,85 @@ int run_audit_replay(const DbArgs& args, Lang lang) {
             << (differences == 0 ? (lang == Lang::en ? "replay: every sheet reads exactly as recorded\n" : "đọc lại: mọi tờ khớp đúng như đã ghi\n")
                                  : (lang == Lang::en ? "replay: differences found\n" : "đọc lại: có khác biệt\n"));
   return differences == 0 ? 0 : 1;
+}
+
+namespace {
+
+nlohmann::ordered_json round_json(const tally::RoundRow& r) {
+  nlohmann::ordered_json ids = nlohmann::ordered_json::array();
+  for (const auto& c : r.contest.candidates) ids.push_back(c.id);
+  nlohmann::ordered_json j{{"contest_id", r.contest_id}, {"round", r.round}, {"state", r.open ? "open" : "closed"},
+                           {"seats", r.contest.seats}, {"candidates", ids}, {"layout_hash", r.layout_hash},
+                           {"issued", r.issued ? nlohmann::ordered_json(*r.issued) : nlohmann::ordered_json(nullptr)},
+                           {"opened_at", r.opened_at}};
+  if (!r.open) {
+    j["closed_at"] = r.closed_at;
+    j["result"] = nlohmann::ordered_json::parse(r.result_json)["contests"][0];
+  }
+  return j;
+}
+
+}  // namespace
+
+int run_round_list(const RoundArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto rounds = db->rounds();
+  if (!reported(rounds, lang)) return 1;
+  const bool en = lang == Lang::en;
+  for (const auto& r : *rounds) {
+    if (args.json) {
+      std::cout << round_json(r).dump() << '\n';
+      continue;
+    }
+    std::cout << r.contest_id << (en ? " round " : " lần ") << r.round << ": " << r.contest.title << " — "
+              << (r.open ? (en ? "open" : "đang mở") : (en ? "closed " : "đã kết thúc ") + r.closed_at) << ", "
+              << r.contest.seats << (en ? " seats, " : " ghế, ") << r.contest.candidates.size() << (en ? " names" : " người") << '\n';
+  }
+  return 0;
+}
+
+int run_round_close(const RoundArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto row = db->close_round(args.contest_id, args.members.at(0), args.members.at(1));
+  if (!reported(row, lang)) return 1;
+  std::cout << round_json(*row).dump() << '\n';
+  return 0;
+}
+
+int run_round_open(const RoundArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto row = db->open_round(args.contest_id, args.candidates, args.seats, args.decision, args.members.at(0), args.members.at(1));
+  if (!reported(row, lang)) return 1;
+  std::cout << round_json(*row).dump() << '\n';
+  std::cerr << (lang == Lang::en ? "Print its ballots with: kiemphieu round ballots " : "In phiếu của lần bầu này: kiemphieu round ballots ") << args.db_path
+            << ' ' << args.contest_id << " --out DIR\n";
+  return 0;
+}
+
+int run_round_ballots(const RoundArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto rounds = db->rounds();
+  if (!reported(rounds, lang)) return 1;
+  const tally::RoundRow* open = nullptr;
+  for (const auto& r : *rounds) {
+    if (r.contest_id == args.contest_id && r.open) open = &r;
+  }
+  if (open == nullptr) {
+    print_error({"round_closed", {"Cuộc bầu " + args.contest_id + " không có lần bầu nào đang mở", "Contest " + args.contest_id + " has no open round"},
+                 args.contest_id},
+                lang);
+    return 1;
+  }
+  auto layout = config::compute_layout(db->election(), open->contest);
+  if (!reported(layout, lang)) return 1;
+  Prepared p;
+  p.election = std::make_shared<const config::Election>(db->election());
+  p.layouts = {*layout};
+  return write_ballots(p, args.out_dir, args.dpi, args.count, lang);
 }
 
 }  // namespace kp::cli

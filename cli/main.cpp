@@ -69,6 +69,30 @@ int main(int argc, char** argv) {
   issued_cmd->add_option("count", issued.count, "N")->required()->check(CLI::NonNegativeNumber);
   issued_cmd->add_option("--by", issued.by, "who entered it")->required();
 
+  kp::cli::RoundArgs round;
+  auto* round_cmd = app.add_subcommand("round", "Các lần bầu của mỗi cuộc bầu / rounds of each contest");
+  round_cmd->require_subcommand(1);
+  auto* round_list_cmd = round_cmd->add_subcommand("list", "rounds, their state, issued and result");
+  round_list_cmd->add_option("db", round.db_path, "CONGRESS.db")->required();
+  round_list_cmd->add_flag("--json", round.json, "JSON output");
+  auto* round_close_cmd = round_cmd->add_subcommand("close", "close the contest's open round and record its result");
+  round_close_cmd->add_option("db", round.db_path, "CONGRESS.db")->required();
+  round_close_cmd->add_option("contest", round.contest_id, "CONTEST")->required();
+  round_close_cmd->add_option("--by", round.members, "two committee members")->required()->expected(2);
+  auto* round_open_cmd = round_cmd->add_subcommand("open", "open a further round (after a tie or unfilled seats)");
+  round_open_cmd->add_option("db", round.db_path, "CONGRESS.db")->required();
+  round_open_cmd->add_option("contest", round.contest_id, "CONTEST")->required();
+  round_open_cmd->add_option("--candidate", round.candidates, "candidate id put to the round (repeat)")->required();
+  round_open_cmd->add_option("--seats", round.seats, "seats put to the round")->required()->check(CLI::Range(1, 1000));
+  round_open_cmd->add_option("--decision", round.decision, "the congress's decision, for the record")->required();
+  round_open_cmd->add_option("--by", round.members, "two committee members")->required()->expected(2);
+  auto* round_ballots_cmd = round_cmd->add_subcommand("ballots", "print the ballots of the contest's open round");
+  round_ballots_cmd->add_option("db", round.db_path, "CONGRESS.db")->required();
+  round_ballots_cmd->add_option("contest", round.contest_id, "CONTEST")->required();
+  round_ballots_cmd->add_option("--out", round.out_dir, "DIR")->required();
+  round_ballots_cmd->add_option("--dpi", round.dpi, "PNG resolution (default 200)")->check(CLI::Range(50, 1200));
+  round_ballots_cmd->add_option("--count", round.count, "ballots in the PDF (default 1)")->check(CLI::Range(1, 100000));
+
   kp::cli::DbArgs waiting;
   auto* waiting_cmd = app.add_subcommand("waiting", "Liệt kê tờ phiếu chờ Ban kiểm phiếu / list sheets waiting for the committee");
   waiting_cmd->add_option("db", waiting.db_path, "CONGRESS.db")->required();
@@ -147,6 +171,10 @@ int main(int argc, char** argv) {
   if (init_cmd->parsed()) return kp::cli::run_init(init, lang);
   if (ingest_cmd->parsed()) return kp::cli::run_ingest(ingest, lang);
   if (issued_cmd->parsed()) return kp::cli::run_issued(issued, lang);
+  if (round_list_cmd->parsed()) return kp::cli::run_round_list(round, lang);
+  if (round_open_cmd->parsed()) return kp::cli::run_round_open(round, lang);
+  if (round_close_cmd->parsed()) return kp::cli::run_round_close(round, lang);
+  if (round_ballots_cmd->parsed()) return kp::cli::run_round_ballots(round, lang);
   if (waiting_cmd->parsed()) return kp::cli::run_waiting(waiting, lang);
   if (adjudicate_cmd->parsed()) return kp::cli::run_adjudicate(adjudicate, lang);
   if (results_cmd->parsed()) return kp::cli::run_results(results, lang);

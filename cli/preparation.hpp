@@ -20,6 +20,10 @@ struct Prepared {
 
 void print_error(const Error& e, Lang lang);
 
+// Writes each layout's blank sides as PNG, `count` issued ballots with fresh serials as PDF,
+// the serial list and layout.json into `out_dir`, printing each path.
+int write_ballots(const Prepared& p, const std::string& out_dir, int dpi, int count, Lang lang);
+
 // The blank ballot side (serial 0) that recognition compares scans with and the deck marks:
 // drawn by the printer's own routine.
 Result<Image> blank_ballot(const config::ContestLayout& layout, Side side, int dpi);

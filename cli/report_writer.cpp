@@ -40,9 +40,11 @@ std::vector<std::string> write_reports(const config::Election& election, const s
   fs::create_directories(dir);
   std::vector<std::string> written;
   std::ofstream csv(fs::path(dir) / "results.csv", std::ios::binary | std::ios::trunc);
-  csv << "contest_id,candidate_id,name,votes,percent_of_D,elected\n";
-  for (const auto& r : results) {
-    const config::Contest* contest = election.find_contest(r.contest_id);
+  csv << "contest_id,candidate_id,name,votes,percent_of_D,elected,round\n";
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    const config::Contest* contest = context.round_contests.empty() ? election.find_contest(r.contest_id) : &context.round_contests[i];
+    const std::string closed_at = i < context.closed_at.size() ? context.closed_at[i] : std::string();
     printing::CountingRecord record;
     record.issuer = election.issuer;
     record.congress = election.congress;
@@ -63,7 +65,7 @@ std::vector<std::string> write_reports(const config::Election& election, const s
       const std::string name = contest->find_candidate(c.candidate_id)->name;
       record.candidates.push_back({name, c.votes, c.percent_of_base});
       csv << r.contest_id << ',' << c.candidate_id << ',' << csv_field(name) << ',' << c.votes << ',' << c.percent_of_base << ','
-          << (c.elected ? "true" : "false") << '\n';
+          << (c.elected ? "true" : "false") << ',' << r.round << '\n';
     }
     for (const auto& id : r.elected) {
       const auto it = std::find_if(r.candidates.begin(), r.candidates.end(), [&](const auto& c) { return c.candidate_id == id; });
@@ -73,10 +75,12 @@ std::vector<std::string> write_reports(const config::Election& election, const s
     record.seats_unfilled = r.seats_unfilled;
     record.waiting = context.waiting;
     record.final = context.final;
-    record.closed_at = now_local();
+    record.closed_at = closed_at.empty() ? now_local() : closed_at;
+    record.final = context.final || !closed_at.empty();  // a closed round stands whatever else waits
     record.election_hash = election.content_hash;
     record.key_fingerprint = context.key_fingerprint;
-    const auto pdf = (fs::path(dir) / (r.contest_id + "-bien-ban.pdf")).string();
+    const std::string round_part = r.round > 1 ? "-lan-" + std::to_string(r.round) : std::string();
+    const auto pdf = (fs::path(dir) / (r.contest_id + round_part + "-bien-ban.pdf")).string();
     if (auto ok = printing::write_counting_record_pdf(record, lang, pdf); !ok) {
       print_error(ok.error(), lang);
     } else {

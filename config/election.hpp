@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "common/evidence.hpp"
 #include "common/marks.hpp"
 
@@ -66,6 +67,7 @@ struct Contest {
   std::optional<std::string> from_contest;  // a later-stage contest draws on that contest's winners
   std::vector<Candidate> candidates;         // in printed order
   int source_line = 0;
+  int round = 1;  // 2, 3, … for a later round among some of the candidates (see round_contest)
 
   [[nodiscard]] int surplus() const { return static_cast<int>(candidates.size()) - seats; }
   [[nodiscard]] const Candidate* find_candidate(std::string_view candidate_id) const;
@@ -91,5 +93,12 @@ struct Election {
 };
 
 using ElectionPtr = std::shared_ptr<const Election>;
+
+// The contest as put to a later round (election-rules.md §5): only `candidate_ids` (in the first
+// round's printed order), `seats` still open, and the round in the title, so the ballot prints
+// and hashes differently from every other round's and a left-over ballot cannot be counted in
+// the wrong round. The ballot form follows the list: a surplus means striking names, none means
+// agree/disagree boxes. Fails with "bad_round" naming what is wrong.
+Result<Contest> round_contest(const Contest& first_round, int round, const std::vector<std::string>& candidate_ids, int seats);
 
 }  // namespace kp::config

@@ -33,11 +33,19 @@ class Page {
  public:
   Page(QPdfWriter& writer, QPainter& painter, QString family) : writer_(writer), p_(painter), family_(std::move(family)) {}
 
-  void line(const std::string& text, double pt = kBodyPt, bool bold = false, Qt::Alignment align = Qt::AlignLeft, double indent_mm = 0) {
-    room(kLineMm);
+  // No shaping (Latin needs none; Vietnamese text is NFC, precomposed): a hash or fingerprint must read
+  // back from the PDF exactly as printed, and "ff" would otherwise become one glyph.
+  [[nodiscard]] QFont record_font(double pt, bool bold) const {
     QFont font(family_);
     font.setPointSizeF(pt);
     font.setBold(bold);
+    font.setStyleStrategy(QFont::PreferNoShaping);
+    return font;
+  }
+
+  void line(const std::string& text, double pt = kBodyPt, bool bold = false, Qt::Alignment align = Qt::AlignLeft, double indent_mm = 0) {
+    room(kLineMm);
+    QFont font = record_font(pt, bold);
     p_.setFont(font);
     const double x = px(kMarginMm + indent_mm), w = px(210 - 2 * kMarginMm - indent_mm);
     p_.drawText(QRectF(x, px(y_), w, px(kLineMm)), static_cast<int>(align | Qt::AlignVCenter | Qt::TextWordWrap), qs(text));
@@ -47,9 +55,7 @@ class Page {
   // A table row: cells at the given widths (mm), right-aligned numbers.
   void row(const std::vector<std::string>& cells, const std::vector<double>& widths, bool bold = false) {
     room(kLineMm);
-    QFont font(family_);
-    font.setPointSizeF(kBodyPt - 1);
-    font.setBold(bold);
+    QFont font = record_font(kBodyPt - 1, bold);
     p_.setFont(font);
     double x = kMarginMm;
     for (std::size_t i = 0; i < cells.size(); ++i) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include <opencv2/imgproc.hpp>
 
@@ -43,7 +44,9 @@ struct SideModel {
 struct Recognizer::Impl {
   std::string election_id;
   std::vector<config::ContestLayout> layouts;
-  std::map<std::pair<std::string, Side>, SideModel> sides;
+  // Keyed by contest, side and layout hash: a later round of a contest prints another list under
+  // the same contest id, and only the hash in the code tells its ballots from the first round's.
+  std::map<std::tuple<std::string, Side, std::string>, SideModel> sides;
 };
 
 Recognizer::Recognizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -71,7 +74,7 @@ Result<Recognizer> Recognizer::create(const config::Election& election, std::vec
       model.side = &side;
       model.rows = internal::build_row_templates(side, layout.ballot, to_mat(*work));
       model.sheet = internal::build_sheet_template(layout, side, to_mat(*low));
-      impl->sides[{layout.contest_id, side.side}] = std::move(model);
+      impl->sides[{layout.contest_id, side.side, layout.short_hash()}] = std::move(model);
     }
   }
   return Recognizer(std::move(impl));
@@ -128,7 +131,7 @@ SideEvidence Recognizer::recognize(const ImageView& image) const {
     out.reasons.push_back(Rejection::unknown_election);
     return out;
   }
-  const auto it = impl_->sides.find({page.code.contest_id, page.code.side});
+  const auto it = impl_->sides.find({page.code.contest_id, page.code.side, page.code.layout_hash});
   if (it == impl_->sides.end()) {
     const bool contest_known = std::any_of(impl_->layouts.begin(), impl_->layouts.end(),
                                            [&](const auto& l) { return l.contest_id == page.code.contest_id; });
@@ -136,10 +139,6 @@ SideEvidence Recognizer::recognize(const ImageView& image) const {
     return out;
   }
   const SideModel& model = it->second;
-  if (model.layout->short_hash() != page.code.layout_hash) {
-    out.reasons.push_back(Rejection::layout_mismatch);
-    return out;
-  }
   const cv::Matx33d mm_to_image = internal::mm_to_image(*model.side, page.marks);
   // Mark spacing in millimetres, for the scale.
   const auto& lm = model.side->registration_marks;

@@ -6,7 +6,11 @@ namespace kp::tally {
 
 enum class AuditEvent {
   init,          // the congress database was created: election id, definition hash, key fingerprint
-  issued,        // ballots issued for a contest were entered, and by whom
+  issued,        // ballots issued for a contest's open round were entered, and by whom
+  round_opened,  // a further round of a contest: its list, seats, the congress's decision, two members
+  round_closed,  // a round was closed: its result and the result's hash, two members
+  batch_started, // a scanning batch began: source, device identity, operator
+  batch_ended,   // a batch ended: why (done, cancelled, fault, device lost, interrupted), sheets in it
   sheet,         // a scanned side was stored: image hash, recognition hash, state, marks, why it waits
   adjudication,  // two committee members ruled on a waiting side: marks, findings, reason
   cvr_export,    // cast vote records were exported: how many, their Merkle root
@@ -16,6 +20,10 @@ constexpr std::string_view to_string(AuditEvent e) {
   switch (e) {
     case AuditEvent::init: return "init";
     case AuditEvent::issued: return "issued";
+    case AuditEvent::round_opened: return "round_opened";
+    case AuditEvent::round_closed: return "round_closed";
+    case AuditEvent::batch_started: return "batch_started";
+    case AuditEvent::batch_ended: return "batch_ended";
     case AuditEvent::sheet: return "sheet";
     case AuditEvent::adjudication: return "adjudication";
     case AuditEvent::cvr_export: return "cvr_export";

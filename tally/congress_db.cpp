@@ -30,7 +30,7 @@ using internal::Statement;
 using internal::Transaction;
 using Json = nlohmann::json;
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;  // 2: rounds per contest, batches
 const std::string kGenesis(64, '0');
 
 Error db_error(const std::string& where, const std::string& what) {
@@ -136,6 +136,92 @@ struct CongressDb::Impl {
   std::string private_pem;  // empty when the station key is not at hand (read-only use)
   std::string public_pem;
 
+  struct RoundState {
+    RoundRow row;
+    config::ContestLayout layout;
+  };
+  std::map<std::pair<std::string, int>, RoundState> rounds;  // (contest, round), re-read after every change
+
+  // Rebuilds every round's contest and layout from the stored rows; a row that no longer
+  // builds (edited by hand) is a broken database, not a value.
+  void load_rounds() {
+    rounds.clear();
+    auto q = db->prepare("SELECT contest_id, round, candidates, seats, layout_hash, state, issued, opened_at, closed_at, result FROM rounds");
+    while (q.step()) {
+      RoundState st;
+      RoundRow& r = st.row;
+      r.contest_id = q.text(0);
+      r.round = static_cast<int>(q.integer(1));
+      const config::Contest* first = election->find_contest(r.contest_id);
+      if (first == nullptr) throw SqliteError("round of an unknown contest " + r.contest_id);
+      if (r.round == 1) {
+        r.contest = *first;
+      } else {
+        std::vector<std::string> ids;
+        for (const auto& id : Json::parse(q.text(2), nullptr, false)) ids.push_back(id.get<std::string>());
+        auto c = config::round_contest(*first, r.round, ids, static_cast<int>(q.integer(3)));
+        if (!c) throw SqliteError(c.error().message.en);
+        r.contest = *c;
+      }
+      auto layout = config::compute_layout(*election, r.contest);
+      if (!layout) throw SqliteError(layout.error().message.en);
+      st.layout = *layout;
+      r.layout_hash = q.text(4);
+      r.open = q.text(5) == "open";
+      if (q.maybe_text(6)) r.issued = q.integer(6);
+      r.opened_at = q.text(7);
+      r.closed_at = q.maybe_text(8).value_or("");
+      r.result_json = q.maybe_text(9).value_or("");
+      rounds[{r.contest_id, r.round}] = std::move(st);
+    }
+  }
+
+  // The contest's latest round (the open one while a round is open).
+  RoundState* latest_round(const std::string& contest_id) {
+    RoundState* out = nullptr;
+    for (auto& [key, st] : rounds) {
+      if (key.first == contest_id && (out == nullptr || key.second > out->row.round)) out = &st;
+    }
+    return out;
+  }
+
+  const RoundState* round_printed_as(const std::string& contest_id, const std::string& layout_hash) const {
+    for (const auto& [key, st] : rounds) {
+      if (key.first == contest_id && st.row.layout_hash == layout_hash) return &st;
+    }
+    return nullptr;
+  }
+
+  // Rounds in the definition's contest order, then by number.
+  [[nodiscard]] std::vector<const RoundState*> ordered_rounds() const {
+    std::vector<const RoundState*> out;
+    for (const auto& contest : election->contests) {
+      for (const auto& [key, st] : rounds) {
+        if (key.first == contest.id) out.push_back(&st);
+      }
+    }
+    return out;
+  }
+
+  // Ends a batch in the caller's transaction, with what came in during it.
+  void end_batch(std::int64_t id, const std::string& reason) {
+    const std::string at = now_utc();
+    db->prepare("UPDATE batches SET ended_at = ?, end_reason = ? WHERE id = ?").bind(1, at).bind(2, reason).bind(3, id).run();
+    Json in_batch = Json::object();
+    auto q = db->prepare("SELECT status, count(*) FROM sheets WHERE batch_id = ? GROUP BY status");
+    q.bind(1, id);
+    while (q.step()) in_batch[q.text(0)] = q.integer(1);
+    append(AuditEvent::batch_ended, {{"batch", id}, {"reason", reason}, {"sheets", in_batch}});
+  }
+
+  void insert_round(const RoundRow& r) {
+    Json ids = Json::array();
+    for (const auto& c : r.contest.candidates) ids.push_back(c.id);
+    db->prepare("INSERT INTO rounds(contest_id, round, candidates, seats, layout_hash, state, opened_at) VALUES(?,?,?,?,?, 'open', ?)")
+        .bind(1, r.contest_id).bind(2, std::int64_t{r.round}).bind(3, ids.dump()).bind(4, std::int64_t{r.contest.seats})
+        .bind(5, r.layout_hash).bind(6, r.opened_at).run();
+  }
+
   [[nodiscard]] fs::path images() const { return fs::path(path + ".images"); }
 
   void append(const AuditEvent type, const Json& payload) {
@@ -170,6 +256,8 @@ struct CongressDb::Impl {
     r.recognition = q.text(9);
     r.marks = marks_from(Json::parse(q.text(10), nullptr, false));
     r.flags = flags_from(Json::parse(q.text(11), nullptr, false));
+    r.round = static_cast<int>(q.integer(12));
+    if (q.maybe_text(13)) r.batch_id = q.integer(13);
     return r;
   }
 
@@ -195,7 +283,7 @@ struct CongressDb::Impl {
   }
 
   static constexpr const char* kSheetColumns =
-      "id, image_name, image_sha256, stored_file, contest_id, side, serial, status, wait_reasons, recognition, marks, flags";
+      "id, image_name, image_sha256, stored_file, contest_id, side, serial, status, wait_reasons, recognition, marks, flags, round, batch_id";
 };
 
 CongressDb::CongressDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -235,7 +323,21 @@ Result<CongressDb> CongressDb::create(const std::string& path, const std::string
     Transaction tx(*impl->db);
     impl->db->exec(R"(
       CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE issued(contest_id TEXT PRIMARY KEY, count INTEGER NOT NULL);
+      CREATE TABLE rounds(
+        contest_id TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        candidates TEXT NOT NULL,
+        seats INTEGER NOT NULL,
+        layout_hash TEXT NOT NULL,
+        state TEXT NOT NULL CHECK(state IN ('open','closed')),
+        issued INTEGER,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        result TEXT,
+        PRIMARY KEY(contest_id, round));
+      CREATE TABLE batches(
+        id INTEGER PRIMARY KEY, source TEXT NOT NULL, device TEXT NOT NULL, operator TEXT NOT NULL,
+        started_at TEXT NOT NULL, ended_at TEXT, end_reason TEXT);
       CREATE TABLE sheets(
         id INTEGER PRIMARY KEY,
         image_name TEXT NOT NULL,
@@ -248,7 +350,10 @@ Result<CongressDb> CongressDb::create(const std::string& path, const std::string
         wait_reasons TEXT NOT NULL,
         recognition TEXT NOT NULL,
         marks TEXT NOT NULL,
-        flags TEXT NOT NULL);
+        flags TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        batch_id INTEGER REFERENCES batches(id));
+      CREATE INDEX sheets_by_serial ON sheets(contest_id, round, side, serial);
       CREATE TABLE adjudications(
         id INTEGER PRIMARY KEY,
         sheet_id INTEGER NOT NULL REFERENCES sheets(id),
@@ -266,9 +371,24 @@ Result<CongressDb> CongressDb::create(const std::string& path, const std::string
     put("election_source", source_name);
     put("election_hash", loaded->election->content_hash);
     put("public_key", key.public_pem);
+    // Round 1 of every contest opens with the congress; its ballots carry this layout hash.
+    Json first_rounds = Json::array();
+    for (const auto& contest : loaded->election->contests) {
+      auto layout = config::compute_layout(*loaded->election, contest);
+      if (!layout) return tl::unexpected(layout.error());
+      RoundRow r;
+      r.contest_id = contest.id;
+      r.contest = contest;
+      r.layout_hash = layout->short_hash();
+      r.opened_at = now_utc();
+      impl->insert_round(r);
+      first_rounds.push_back({{"contest_id", contest.id}, {"round", 1}, {"layout_hash", r.layout_hash}});
+    }
     impl->append(AuditEvent::init, {{"election_id", loaded->election->id}, {"election_hash", loaded->election->content_hash},
-                                    {"key_fingerprint", internal::key_fingerprint(key.public_pem)}, {"schema", kSchemaVersion}});
+                                    {"key_fingerprint", internal::key_fingerprint(key.public_pem)}, {"schema", kSchemaVersion},
+                                    {"rounds", first_rounds}});
     tx.commit();
+    impl->load_rounds();
     return CongressDb(std::move(impl));
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(path, e.what()));
@@ -293,73 +413,157 @@ Result<CongressDb> CongressDb::open(const std::string& path) {
     impl->election = loaded->election;
     impl->public_pem = meta["public_key"];
     if (fs::exists(path + ".key")) impl->private_pem = read_bytes(path + ".key");
+    impl->load_rounds();
     return CongressDb(std::move(impl));
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(path, e.what()));
   }
 }
 
+namespace {
+
+// Writes `bytes` to a temporary beside `target` without flushing; the caller flushes the
+// folder's file system once for the whole batch, then renames.
+bool write_unflushed(const fs::path& temp, const std::string& bytes) {
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return false;
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n <= 0) {
+      ::close(fd);
+      return false;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  return ::close(fd) == 0;
+}
+
+}  // namespace
+
 Result<IngestOutcome> CongressDb::ingest(const SheetInput& in) {
+  auto outcomes = ingest_batch({in});
+  if (!outcomes) return tl::unexpected(outcomes.error());
+  return outcomes->front();
+}
+
+Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<SheetInput>& inputs) {
   try {
-    const std::string bytes = read_bytes(in.image_path);
-    if (bytes.empty()) {
-      return fail("file_unreadable", {"Không đọc được tệp ảnh", "Cannot read the image file"}, in.image_path);
-    }
-    const std::string sha = sha256_hex(bytes);
     auto& db = *impl_->db;
-    {
-      auto q = db.prepare(std::string("SELECT ") + Impl::kSheetColumns + " FROM sheets WHERE image_sha256 = ?");
-      q.bind(1, sha);
-      if (q.step()) return IngestOutcome{true, impl_->row_from(q)};
+    // 1. Every image complete on disk before any row refers to it: written to temporaries, the
+    // file system flushed once, renamed, the folder flushed. A process killed here leaves only
+    // files that the next attempt reuses.
+    std::vector<std::string> hashes, stored_names;
+    std::vector<std::pair<fs::path, fs::path>> renames;
+    std::set<std::string> pending;
+    for (const auto& in : inputs) {
+      const std::string bytes = read_bytes(in.image_path);
+      if (bytes.empty()) return fail("file_unreadable", {"Không đọc được tệp ảnh", "Cannot read the image file"}, in.image_path);
+      hashes.push_back(sha256_hex(bytes));
+      std::string extension = fs::path(in.image_path).extension().string();
+      if (extension.size() > 6) extension.clear();
+      stored_names.push_back(hashes.back() + extension);
+      const fs::path target = impl_->images() / stored_names.back();
+      if (pending.count(target.string()) != 0) continue;
+      if (fs::exists(target) && sha256_hex(read_bytes(target)) == hashes.back()) continue;
+      const fs::path temp = target.parent_path() / (".tmp-" + target.filename().string() + "-" + std::to_string(::getpid()));
+      if (!write_unflushed(temp, bytes)) return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, target.string());
+      renames.emplace_back(temp, target);
+      pending.insert(target.string());
     }
-    // The image first, complete or not at all; a process killed after this leaves only a file
-    // that the next attempt reuses.
-    std::string extension = fs::path(in.image_path).extension().string();
-    if (extension.size() > 6) extension.clear();
-    const std::string stored = sha + extension;
-    const fs::path target = impl_->images() / stored;
-    if (!fs::exists(target) || sha256_hex(read_bytes(target)) != sha) {
-      if (!write_durably(target, bytes)) return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, target.string());
+    if (!renames.empty()) {
+      const int dir = ::open(impl_->images().c_str(), O_RDONLY | O_DIRECTORY);
+      if (dir < 0) return fail("write_failed", {"Không mở được thư mục ảnh", "Cannot open the image folder"}, impl_->images().string());
+      bool ok = ::syncfs(dir) == 0;
+      for (const auto& [temp, target] : renames) ok = ok && ::rename(temp.c_str(), target.c_str()) == 0;
+      ok = ok && ::fsync(dir) == 0;
+      ::close(dir);
+      if (!ok) return fail("write_failed", {"Không lưu được ảnh", "Cannot store the images"}, impl_->images().string());
     }
+    // 2. Every row and its audit entry in one transaction: all of the batch or none of it.
     Transaction tx(db);
-    SheetRow row;
-    row.image_name = in.image_name;
-    row.image_sha256 = sha;
-    row.stored_file = stored;
-    row.contest_id = in.contest_id;
-    row.side = std::string(to_string(in.side));
-    row.serial = in.serial;
-    row.recognition = in.recognition;
-    if (!in.recognised) {
-      row.status = SheetStatus::rejected;
-      row.wait_reasons = {"rejected"};
-    } else {
-      for (const auto& [id, state] : in.marks) {
-        if (state == MarkState::unclear) row.wait_reasons.push_back("unclear:" + id);
+    std::vector<IngestOutcome> outcomes;
+    std::set<std::int64_t> open_batches;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const SheetInput& in = inputs[i];
+      const std::string& sha = hashes[i];
+      {
+        auto q = db.prepare(std::string("SELECT ") + Impl::kSheetColumns + " FROM sheets WHERE image_sha256 = ?");
+        q.bind(1, sha);
+        if (q.step()) {
+          outcomes.push_back({true, impl_->row_from(q)});
+          continue;
+        }
       }
-      for (const auto f : in.findings) {
-        // A gray scan cannot show the stamp; the paper ballot in hand can, so it does not stop the count.
-        if (f != SheetFlag::stamp_not_checked) row.wait_reasons.push_back("flag:" + std::string(to_string(f)));
+      if (in.batch_id && open_batches.count(*in.batch_id) == 0) {
+        auto b = db.prepare("SELECT 1 FROM batches WHERE id = ? AND ended_at IS NULL");
+        b.bind(1, *in.batch_id);
+        if (!b.step()) {
+          return fail("batch_not_open", {"Đợt quét " + std::to_string(*in.batch_id) + " không mở", "Batch " + std::to_string(*in.batch_id) + " is not open"});
+        }
+        open_batches.insert(*in.batch_id);
       }
-      auto dup = db.prepare("SELECT id FROM sheets WHERE contest_id = ? AND side = ? AND serial = ? AND status != 'rejected'");
-      dup.bind(1, in.contest_id).bind(2, row.side).bind(3, static_cast<std::int64_t>(in.serial));
-      if (dup.step()) row.wait_reasons.push_back("duplicate_serial:" + std::to_string(dup.integer(0)));
-      row.status = row.wait_reasons.empty() ? SheetStatus::counted : SheetStatus::waiting;
-      if (row.status == SheetStatus::counted) row.marks = in.marks;
+      SheetRow row;
+      row.image_name = in.image_name;
+      row.image_sha256 = sha;
+      row.stored_file = stored_names[i];
+      row.contest_id = in.contest_id;
+      row.side = std::string(to_string(in.side));
+      row.serial = in.serial;
+      row.recognition = in.recognition;
+      row.batch_id = in.batch_id;
+      const Impl::RoundState* round = in.recognised ? impl_->round_printed_as(in.contest_id, in.layout_hash) : nullptr;
+      if (!in.recognised) {
+        row.status = SheetStatus::rejected;
+        row.wait_reasons = {"rejected"};
+      } else if (round == nullptr) {
+        // Recognition knows only this congress's ballots; a code it read but no round printed is
+        // a ballot from elsewhere, kept and never counted.
+        row.status = SheetStatus::rejected;
+        row.wait_reasons = {"unknown_round"};
+      } else if (!round->row.open) {
+        // A ballot of a round already closed (found late in a box): kept, never counted.
+        row.round = round->row.round;
+        row.status = SheetStatus::rejected;
+        row.wait_reasons = {"round_closed:" + std::to_string(round->row.round)};
+      } else {
+        row.round = round->row.round;
+        for (const auto& [id, state] : in.marks) {
+          if (state == MarkState::unclear) row.wait_reasons.push_back("unclear:" + id);
+        }
+        for (const auto f : in.findings) {
+          // A gray scan cannot show the stamp; the paper ballot in hand can, so it does not stop the count.
+          if (f != SheetFlag::stamp_not_checked) row.wait_reasons.push_back("flag:" + std::string(to_string(f)));
+        }
+        auto dup = db.prepare("SELECT id FROM sheets WHERE contest_id = ? AND round = ? AND side = ? AND serial = ? AND status != 'rejected'");
+        dup.bind(1, in.contest_id).bind(2, std::int64_t{row.round}).bind(3, row.side).bind(4, static_cast<std::int64_t>(in.serial));
+        if (dup.step()) row.wait_reasons.push_back("duplicate_serial:" + std::to_string(dup.integer(0)));
+        row.status = row.wait_reasons.empty() ? SheetStatus::counted : SheetStatus::waiting;
+        if (row.status == SheetStatus::counted) row.marks = in.marks;
+      }
+      Json reasons = row.wait_reasons;
+      auto insert = db.prepare(
+          "INSERT INTO sheets(image_name, image_sha256, stored_file, contest_id, side, serial, status, wait_reasons, recognition, marks, flags, "
+          "round, batch_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      insert.bind(1, row.image_name).bind(2, sha).bind(3, row.stored_file).bind(4, row.contest_id).bind(5, row.side)
+          .bind(6, row.serial).bind(7, std::string(to_string(row.status))).bind(8, reasons.dump()).bind(9, row.recognition)
+          .bind(10, marks_json(row.marks).dump()).bind(11, flags_json(row.flags).dump()).bind(12, std::int64_t{row.round});
+      if (row.batch_id) {
+        insert.bind(13, *row.batch_id);
+      } else {
+        insert.bind_null(13);
+      }
+      insert.run();
+      row.id = sqlite3_last_insert_rowid(db.handle());
+      Json entry{{"sheet", row.id}, {"image", row.image_name}, {"image_sha256", sha}, {"recognition_sha256", sha256_hex(row.recognition)},
+                 {"contest_id", row.contest_id}, {"round", row.round}, {"side", row.side}, {"serial", row.serial},
+                 {"status", to_string(row.status)}, {"wait_reasons", reasons}, {"marks", marks_json(row.marks)}, {"flags", flags_json(row.flags)}};
+      if (row.batch_id) entry["batch"] = *row.batch_id;
+      impl_->append(AuditEvent::sheet, entry);
+      outcomes.push_back({false, std::move(row)});
     }
-    Json reasons = row.wait_reasons;
-    db.prepare("INSERT INTO sheets(image_name, image_sha256, stored_file, contest_id, side, serial, status, wait_reasons, recognition, marks, flags) "
-               "VALUES(?,?,?,?,?,?,?,?,?,?,?)")
-        .bind(1, row.image_name).bind(2, sha).bind(3, stored).bind(4, row.contest_id).bind(5, row.side)
-        .bind(6, row.serial).bind(7, std::string(to_string(row.status))).bind(8, reasons.dump()).bind(9, row.recognition)
-        .bind(10, marks_json(row.marks).dump()).bind(11, flags_json(row.flags).dump()).run();
-    row.id = sqlite3_last_insert_rowid(db.handle());
-    impl_->append(AuditEvent::sheet, {{"sheet", row.id}, {"image", row.image_name}, {"image_sha256", sha},
-                                      {"recognition_sha256", sha256_hex(row.recognition)}, {"contest_id", row.contest_id},
-                                      {"side", row.side}, {"serial", row.serial}, {"status", to_string(row.status)},
-                                      {"wait_reasons", reasons}, {"marks", marks_json(row.marks)}, {"flags", flags_json(row.flags)}});
     tx.commit();
-    return IngestOutcome{false, row};
+    return outcomes;
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(impl_->path, e.what()));
   }
@@ -373,11 +577,16 @@ Result<void> CongressDb::set_issued(const std::string& contest_id, std::int64_t 
     return fail("bad_issued", {"Số phiếu phát ra phải không âm và có người nhập", "Ballots issued must not be negative and need who entered them"});
   }
   try {
+    const auto* round = impl_->latest_round(contest_id);
+    if (round == nullptr || !round->row.open) {
+      return fail("round_closed", {"Cuộc bầu " + contest_id + " không có lần bầu nào đang mở", "Contest " + contest_id + " has no open round"}, contest_id);
+    }
+    const int number = round->row.round;
     Transaction tx(*impl_->db);
-    impl_->db->prepare("INSERT INTO issued(contest_id, count) VALUES(?, ?) ON CONFLICT(contest_id) DO UPDATE SET count = excluded.count")
-        .bind(1, contest_id).bind(2, issued).run();
-    impl_->append(AuditEvent::issued, {{"contest_id", contest_id}, {"issued", issued}, {"by", entered_by}});
+    impl_->db->prepare("UPDATE rounds SET issued = ? WHERE contest_id = ? AND round = ?").bind(1, issued).bind(2, contest_id).bind(3, std::int64_t{number}).run();
+    impl_->append(AuditEvent::issued, {{"contest_id", contest_id}, {"round", number}, {"issued", issued}, {"by", entered_by}});
     tx.commit();
+    impl_->load_rounds();
     return {};
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(impl_->path, e.what()));
@@ -411,9 +620,14 @@ Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<st
                                   "Sheet " + std::to_string(sheet_id) + " is not waiting for the committee"});
     }
     if (auto e = missing_members(reason, member1, member2)) return tl::unexpected(*e);
-    const config::Contest* contest = impl_->election->find_contest(row->contest_id);
-    const config::ContestLayout layout = *config::compute_layout(*impl_->election, *contest);
-    const config::SideLayout* side = layout.find_side(parse_side(row->side).value_or(Side::front));
+    // The rows of the ballot the voter had: the list of that sheet's round.
+    const auto round = impl_->rounds.find({row->contest_id, row->round});
+    if (round == impl_->rounds.end()) throw SqliteError("a waiting sheet without its round");
+    if (!round->second.row.open) {
+      return fail("round_closed", {"Lần bầu của tờ phiếu này đã kết thúc", "The round of this sheet is closed"});
+    }
+    const config::Contest* contest = &round->second.row.contest;
+    const config::SideLayout* side = round->second.layout.find_side(parse_side(row->side).value_or(Side::front));
     for (const auto& r : side->rows) {
       const auto it = marks.find(r.candidate_id);
       if (it == marks.end() || it->second == MarkState::unclear || !state_fits_form(it->second, contest->ballot)) {
@@ -447,6 +661,10 @@ Result<SheetRow> CongressDb::set_aside(std::int64_t sheet_id, const std::string&
       return fail("already_aside", {"Tờ phiếu đã bị loại", "The sheet is already set aside or refused"});
     }
     if (auto e = missing_members(reason, member1, member2)) return tl::unexpected(*e);
+    if (const auto round = impl_->rounds.find({row->contest_id, row->round}); round != impl_->rounds.end() && !round->second.row.open) {
+      return fail("round_closed", {"Lần bầu của tờ phiếu này đã kết thúc: kết quả đã ghi không đổi được",
+                                   "The round of this sheet is closed: its recorded result cannot change"});
+    }
     Transaction tx(*impl_->db);
     impl_->record_ruling(sheet_id, SheetStatus::rejected, {}, {}, reason, member1, member2);
     tx.commit();
@@ -474,49 +692,199 @@ Result<CountSummary> CongressDb::count() const {
   auto all = sheets();
   if (!all) return tl::unexpected(all.error());
   CountSummary summary;
-  RecordSet records;
-  try {
-    auto q = impl_->db->prepare("SELECT contest_id, count FROM issued");
-    while (q.step()) records.issued[q.text(0)] = q.integer(1);
-  } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
-  }
-  // A ballot is all the sides of one serial; it counts when every side is counted, once.
-  std::map<std::pair<std::string, std::int64_t>, std::vector<const SheetRow*>> ballots;
+  // A ballot is all the sides of one serial in one round; it counts when every side is counted, once.
+  using RoundKey = std::pair<std::string, int>;
+  std::map<RoundKey, std::map<std::int64_t, std::vector<const SheetRow*>>> ballots;
+  std::map<RoundKey, std::int64_t> waiting;
   for (const auto& s : *all) {
     if (s.status == SheetStatus::rejected) {
       ++summary.rejected;
     } else if (s.status == SheetStatus::waiting) {
       ++summary.waiting;
+      ++waiting[{s.contest_id, s.round}];
     } else {
       ++summary.counted;
+      ballots[{s.contest_id, s.round}][s.serial].push_back(&s);
     }
-    if (s.status == SheetStatus::counted) ballots[{s.contest_id, s.serial}].push_back(&s);
   }
-  for (const auto& [key, sides] : ballots) {
-    const config::Contest* contest = impl_->election->find_contest(key.first);
-    if (contest == nullptr) continue;
-    const auto layout = config::compute_layout(*impl_->election, *contest);
-    std::set<std::string> side_names;
-    for (const auto* s : sides) side_names.insert(s->side);
-    if (side_names.size() != sides.size()) {
-      ++summary.conflicting_serials;
-      continue;
+  const RuleSettings rules = settings_for(impl_->election->rules);
+  for (const auto* round : impl_->ordered_rounds()) {
+    const RoundKey key{round->row.contest_id, round->row.round};
+    RoundStanding standing;
+    standing.waiting = waiting[key];
+    standing.closed = !round->row.open;
+    standing.closed_at = round->row.closed_at;
+    std::vector<BallotRecord> records;
+    for (const auto& [serial, sides] : ballots[key]) {
+      std::set<std::string> side_names;
+      for (const auto* s : sides) side_names.insert(s->side);
+      if (side_names.size() != sides.size()) {
+        ++standing.conflicting_serials;
+        continue;
+      }
+      if (sides.size() != round->layout.sides.size()) continue;  // the other side has not been counted yet
+      BallotRecord b;
+      b.contest_id = key.first;
+      for (const auto* s : sides) {
+        b.marks.insert(s->marks.begin(), s->marks.end());
+        b.flags.insert(s->flags.begin(), s->flags.end());
+      }
+      records.push_back(std::move(b));
     }
-    const bool complete = layout && sides.size() == layout->sides.size();
-    if (!complete) continue;
-    BallotRecord b;
-    b.contest_id = key.first;
-    for (const auto* s : sides) {
-      b.marks.insert(s->marks.begin(), s->marks.end());
-      b.flags.insert(s->flags.begin(), s->flags.end());
-    }
-    records.ballots.push_back(std::move(b));
+    summary.conflicting_serials += standing.conflicting_serials;
+    summary.results.push_back(tally::count(*impl_->election, round->row.contest, records, round->row.issued, rules));
+    summary.contests.push_back(round->row.contest);
+    summary.standing.push_back(standing);
   }
-  summary.results = count_all(*impl_->election, records);
   summary.final = summary.waiting == 0 && summary.conflicting_serials == 0 &&
                   std::all_of(summary.results.begin(), summary.results.end(), [](const ContestResult& r) { return r.reconciliation.ok() && r.issued; });
   return summary;
+}
+
+Result<std::vector<RoundRow>> CongressDb::rounds() const {
+  std::vector<RoundRow> out;
+  for (const auto* r : impl_->ordered_rounds()) out.push_back(r->row);
+  return out;
+}
+
+Result<RoundRow> CongressDb::close_round(const std::string& contest_id, const std::string& member1, const std::string& member2) {
+  if (auto e = missing_members("close", member1, member2)) return tl::unexpected(*e);
+  try {
+    auto* round = impl_->latest_round(contest_id);
+    if (round == nullptr || !round->row.open) {
+      return fail("round_closed", {"Cuộc bầu " + contest_id + " không có lần bầu nào đang mở", "Contest " + contest_id + " has no open round"}, contest_id);
+    }
+    const auto summary = count();
+    if (!summary) return tl::unexpected(summary.error());
+    std::size_t i = 0;
+    while (summary->results[i].contest_id != contest_id || summary->results[i].round != round->row.round) ++i;
+    const ContestResult& result = summary->results[i];
+    const RoundStanding& standing = summary->standing[i];
+    const std::string what = "cuộc bầu " + contest_id + " lần " + std::to_string(round->row.round);
+    const std::string what_en = "contest " + contest_id + " round " + std::to_string(round->row.round);
+    if (standing.waiting > 0) {
+      return fail("round_waiting", {"Chưa kết thúc được " + what + ": còn " + std::to_string(standing.waiting) + " tờ chờ Ban kiểm phiếu",
+                                    "Cannot close " + what_en + ": " + std::to_string(standing.waiting) + " sheets wait for the committee"});
+    }
+    if (standing.conflicting_serials > 0) {
+      return fail("round_conflicts", {"Chưa kết thúc được " + what + ": có số sê-ri được đếm hai lần", "Cannot close " + what_en + ": a serial is counted twice"});
+    }
+    if (!result.issued) {
+      return fail("issued_missing", {"Chưa kết thúc được " + what + ": chưa nhập số phiếu phát ra", "Cannot close " + what_en + ": ballots issued are not entered"});
+    }
+    if (!result.reconciliation.ok()) {
+      return fail("reconciliation_fails", {"Chưa kết thúc được " + what + ": đối chiếu số phiếu không khớp", "Cannot close " + what_en + ": reconciliation fails"});
+    }
+    const std::string result_json = results_json({result});
+    const std::string at = now_utc();
+    Transaction tx(*impl_->db);
+    impl_->db->prepare("UPDATE rounds SET state = 'closed', closed_at = ?, result = ? WHERE contest_id = ? AND round = ?")
+        .bind(1, at).bind(2, result_json).bind(3, contest_id).bind(4, std::int64_t{round->row.round}).run();
+    impl_->append(AuditEvent::round_closed, {{"contest_id", contest_id}, {"round", round->row.round}, {"result_sha256", sha256_hex(result_json)},
+                                             {"result", Json::parse(result_json)}, {"members", {member1, member2}}});
+    tx.commit();
+    impl_->load_rounds();
+    return impl_->rounds.at({contest_id, round->row.round}).row;
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
+Result<RoundRow> CongressDb::open_round(const std::string& contest_id, const std::vector<std::string>& candidate_ids, int seats,
+                                         const std::string& decision, const std::string& member1, const std::string& member2) {
+  if (auto e = missing_members(decision, member1, member2)) return tl::unexpected(*e);
+  try {
+    const config::Contest* first = impl_->election->find_contest(contest_id);
+    auto* previous = impl_->latest_round(contest_id);
+    if (first == nullptr || previous == nullptr) return fail("unknown_contest", {"Không có cuộc bầu " + contest_id, "No contest " + contest_id}, contest_id);
+    if (previous->row.open) {
+      return fail("round_open", {"Lần bầu " + std::to_string(previous->row.round) + " còn mở: kết thúc lần đó trước",
+                                 "Round " + std::to_string(previous->row.round) + " is still open: close it first"});
+    }
+    // Who is elected so far, and what the last round asked for.
+    std::set<std::string> elected;
+    for (const auto& [key, st] : impl_->rounds) {
+      if (key.first != contest_id || st.row.result_json.empty()) continue;
+      for (const auto& id : Json::parse(st.row.result_json)["contests"][0]["elected"]) elected.insert(id.get<std::string>());
+    }
+    const Json last = Json::parse(previous->row.result_json)["contests"][0];
+    const std::string next = last.value("next", "none");
+    const int open_seats = previous->row.contest.seats - static_cast<int>(last["elected"].size());
+    if (next == "none" || open_seats <= 0) {
+      return fail("no_further_round", {"Cuộc bầu " + contest_id + " đã đủ kết quả: không cần bầu thêm", "Contest " + contest_id + " is decided: no further round"});
+    }
+    if (seats > open_seats) {
+      return fail("bad_round", {"Chỉ còn " + std::to_string(open_seats) + " ghế", "Only " + std::to_string(open_seats) + " seats are open"});
+    }
+    std::set<std::string> wanted(candidate_ids.begin(), candidate_ids.end());
+    if (next == "tie_round") {
+      std::set<std::string> tied;
+      for (const auto& id : last["tied"]) tied.insert(id.get<std::string>());
+      if (wanted != tied) {
+        return fail("bad_round", {"Bầu lại khi bằng phiếu chỉ giữa những người bằng phiếu", "A round after a tie is among exactly the tied candidates"});
+      }
+    }
+    for (const auto& id : wanted) {
+      if (elected.count(id) != 0) return fail("bad_round", {id + " đã trúng cử", id + " is already elected"});
+    }
+    const int number = previous->row.round + 1;
+    auto contest = config::round_contest(*first, number, candidate_ids, seats);
+    if (!contest) return tl::unexpected(contest.error());
+    auto layout = config::compute_layout(*impl_->election, *contest);
+    if (!layout) return tl::unexpected(layout.error());
+    RoundRow row;
+    row.contest_id = contest_id;
+    row.round = number;
+    row.contest = *contest;
+    row.layout_hash = layout->short_hash();
+    row.opened_at = now_utc();
+    Transaction tx(*impl_->db);
+    impl_->insert_round(row);
+    Json ids = Json::array();
+    for (const auto& c : contest->candidates) ids.push_back(c.id);
+    impl_->append(AuditEvent::round_opened, {{"contest_id", contest_id}, {"round", number}, {"candidates", ids}, {"seats", seats},
+                                             {"layout_hash", row.layout_hash}, {"decision", decision}, {"members", {member1, member2}}});
+    tx.commit();
+    impl_->load_rounds();
+    return impl_->rounds.at({contest_id, number}).row;
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
+Result<std::int64_t> CongressDb::start_batch(const std::string& source, const std::string& device, const std::string& operator_name) {
+  try {
+    Transaction tx(*impl_->db);
+    std::vector<std::int64_t> left_open;
+    auto q = impl_->db->prepare("SELECT id FROM batches WHERE ended_at IS NULL");
+    while (q.step()) left_open.push_back(q.integer(0));
+    for (const auto id : left_open) impl_->end_batch(id, "interrupted");
+    const std::string at = now_utc();
+    impl_->db->prepare("INSERT INTO batches(source, device, operator, started_at) VALUES(?,?,?,?)")
+        .bind(1, source).bind(2, device).bind(3, operator_name).bind(4, at).run();
+    const std::int64_t id = sqlite3_last_insert_rowid(impl_->db->handle());
+    impl_->append(AuditEvent::batch_started, {{"batch", id}, {"source", source}, {"device", device}, {"operator", operator_name}});
+    tx.commit();
+    return id;
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
+Result<void> CongressDb::end_batch(std::int64_t batch_id, const std::string& reason) {
+  try {
+    auto q = impl_->db->prepare("SELECT 1 FROM batches WHERE id = ? AND ended_at IS NULL");
+    q.bind(1, batch_id);
+    if (!q.step()) {
+      return fail("batch_not_open", {"Đợt quét " + std::to_string(batch_id) + " không mở", "Batch " + std::to_string(batch_id) + " is not open"});
+    }
+    Transaction tx(*impl_->db);
+    impl_->end_batch(batch_id, reason);
+    tx.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
 }
 
 namespace {
@@ -656,7 +1024,11 @@ std::vector<AuditProblem> CongressDb::verify() const {
     std::int64_t expected = 1;
     std::map<std::int64_t, Json> sheet_events;                   // sheet id → its ingestion entry
     std::map<std::int64_t, std::vector<Json>> rulings;           // sheet id → adjudication entries
-    std::map<std::string, std::int64_t> issued_events;
+    std::map<std::pair<std::string, int>, std::int64_t> issued_events;
+    std::map<std::pair<std::string, int>, Json> round_events;   // init's first rounds and every round_opened
+    std::map<std::pair<std::string, int>, Json> closed_events;
+    std::map<std::int64_t, Json> batch_started, batch_ended;
+    const auto round_key = [](const Json& p) { return std::pair<std::string, int>{p.value("contest_id", ""), p.value("round", 1)}; };
     auto q = db.prepare("SELECT seq, at, type, payload, prev_hash, hash, signature FROM audit ORDER BY seq");
     while (q.step()) {
       const std::int64_t seq = q.integer(0);
@@ -670,7 +1042,15 @@ std::vector<AuditProblem> CongressDb::verify() const {
       const Json p = Json::parse(payload, nullptr, false);
       if (type == to_string(AuditEvent::sheet) && p.is_object()) sheet_events[p.value("sheet", std::int64_t{0})] = p;
       if (type == to_string(AuditEvent::adjudication) && p.is_object()) rulings[p.value("sheet", std::int64_t{0})].push_back(p);
-      if (type == to_string(AuditEvent::issued) && p.is_object()) issued_events[p.value("contest_id", "")] = p.value("issued", std::int64_t{-1});
+      if (!p.is_object()) continue;
+      if (type == to_string(AuditEvent::issued)) issued_events[round_key(p)] = p.value("issued", std::int64_t{-1});
+      if (type == to_string(AuditEvent::init)) {
+        for (const auto& r : p.value("rounds", Json::array())) round_events[round_key(r)] = r;
+      }
+      if (type == to_string(AuditEvent::round_opened)) round_events[round_key(p)] = p;
+      if (type == to_string(AuditEvent::round_closed)) closed_events[round_key(p)] = p;
+      if (type == to_string(AuditEvent::batch_started)) batch_started[p.value("batch", std::int64_t{0})] = p;
+      if (type == to_string(AuditEvent::batch_ended)) batch_ended[p.value("batch", std::int64_t{0})] = p;
     }
     if (expected == 1) note(0, "the audit log is empty");
     // Every sheet is what its entries say, and its image is the one that was scanned.
@@ -686,7 +1066,8 @@ std::vector<AuditProblem> CongressDb::verify() const {
       }
       const Json& e = it->second;
       if (e.value("image_sha256", "") != s.image_sha256 || e.value("recognition_sha256", "") != sha256_hex(s.recognition) ||
-          e.value("contest_id", "") != s.contest_id || e.value("serial", std::int64_t{-1}) != s.serial || e.value("side", "") != s.side) {
+          e.value("contest_id", "") != s.contest_id || e.value("serial", std::int64_t{-1}) != s.serial || e.value("side", "") != s.side ||
+          e.value("round", 0) != s.round || (e.contains("batch") ? std::optional(e["batch"].get<std::int64_t>()) : std::nullopt) != s.batch_id) {
         note(s.id, who + " differs from the entry that recorded it");
       }
       std::string status = e.value("status", "");
@@ -709,10 +1090,62 @@ std::vector<AuditProblem> CongressDb::verify() const {
     for (const auto& [id, e] : sheet_events) {
       if (!seen.count(id)) note(id, "sheet " + std::to_string(id) + " was recorded but is no longer in the database");
     }
-    auto iq = db.prepare("SELECT contest_id, count FROM issued");
-    while (iq.step()) {
-      const auto it = issued_events.find(iq.text(0));
-      if (it == issued_events.end() || it->second != iq.integer(1)) note(0, "ballots issued for " + iq.text(0) + " differ from the entry that recorded them");
+    // Rounds: each as its entry opened it, issued as entered, and a closed round's stored result
+    // is exactly what the stored sheets count to today.
+    const auto summary = count();
+    for (const auto* st : impl_->ordered_rounds()) {
+      const RoundRow& r = st->row;
+      const auto key = std::pair{r.contest_id, r.round};
+      const std::string who = "round " + std::to_string(r.round) + " of contest " + r.contest_id;
+      const auto opened = round_events.find(key);
+      Json ids = Json::array();
+      for (const auto& c : r.contest.candidates) ids.push_back(c.id);
+      if (opened == round_events.end() || opened->second.value("layout_hash", "") != r.layout_hash ||
+          (r.round > 1 && (opened->second.value("candidates", Json::array()) != ids || opened->second.value("seats", 0) != r.contest.seats))) {
+        note(0, who + " is not the round any audit entry opened");
+      }
+      const auto issued = issued_events.find(key);
+      if ((issued == issued_events.end()) != !r.issued || (issued != issued_events.end() && r.issued && issued->second != *r.issued)) {
+        note(0, "ballots issued for " + who + " differ from the entry that recorded them");
+      }
+      const auto closed = closed_events.find(key);
+      if (r.open) {
+        if (closed != closed_events.end()) note(0, who + " was closed, but the database shows it open");
+        continue;
+      }
+      if (closed == closed_events.end() || closed->second.value("result_sha256", "") != sha256_hex(r.result_json)) {
+        note(0, who + ": the stored result is not the one the audit entry closed it with");
+      }
+      if (summary) {
+        for (std::size_t i = 0; i < summary->results.size(); ++i) {
+          if (summary->results[i].contest_id == r.contest_id && summary->results[i].round == r.round &&
+              results_json({summary->results[i]}) != r.result_json) {
+            note(0, who + ": the stored result does not follow from the stored sheets");
+          }
+        }
+      }
+    }
+    for (const auto& [key, e] : round_events) {
+      if (impl_->rounds.count(key) == 0) note(0, "round " + std::to_string(key.second) + " of contest " + key.first + " was opened but is no longer in the database");
+    }
+    // Batches: as started and ended in the log.
+    auto bq = db.prepare("SELECT id, source, device, ended_at, end_reason FROM batches ORDER BY id");
+    std::set<std::int64_t> batches_seen;
+    while (bq.step()) {
+      const std::int64_t id = bq.integer(0);
+      batches_seen.insert(id);
+      const auto started = batch_started.find(id);
+      if (started == batch_started.end() || started->second.value("source", "") != bq.text(1) || started->second.value("device", "") != bq.text(2)) {
+        note(0, "batch " + std::to_string(id) + " is not the batch any audit entry started");
+      }
+      const auto ended = batch_ended.find(id);
+      if (bq.maybe_text(3).has_value() != (ended != batch_ended.end()) ||
+          (ended != batch_ended.end() && ended->second.value("reason", "") != bq.maybe_text(4).value_or(""))) {
+        note(0, "batch " + std::to_string(id) + " ended otherwise than its audit entry says");
+      }
+    }
+    for (const auto& [id, e] : batch_started) {
+      if (batches_seen.count(id) == 0) note(0, "batch " + std::to_string(id) + " was started but is no longer in the database");
     }
     auto integrity = db.prepare("PRAGMA integrity_check");
     if (integrity.step() && integrity.text(0) != "ok") note(0, "SQLite integrity check: " + integrity.text(0));

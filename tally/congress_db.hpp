@@ -32,6 +32,8 @@ struct SheetInput {
   std::uint32_t serial = 0;
   std::map<std::string, MarkState> marks;  // as decided by recognition (may hold unclear)
   std::set<SheetFlag> findings;            // recognition's sheet flags
+  std::string layout_hash;                 // the 12 hex digits of the ballot's code: which round printed it
+  std::optional<std::int64_t> batch_id;    // the scanning batch it came in, when there is one
 };
 
 struct SheetRow {
@@ -42,6 +44,8 @@ struct SheetRow {
   std::string contest_id;
   std::string side;
   std::int64_t serial = 0;
+  int round = 0;  // the round whose ballot this is; 0 when recognition refused the side
+  std::optional<std::int64_t> batch_id;
   SheetStatus status = SheetStatus::waiting;
   std::vector<std::string> wait_reasons;  // why it waits: "unclear:c03", "flag:write_in", "duplicate_serial", …
   std::string recognition;
@@ -59,8 +63,32 @@ struct AuditProblem {
   std::string what;
 };
 
+// One round of one contest (election-rules.md §5: a tie at the cut-off or unfilled seats need a
+// further round among some of the candidates). Round 1 of every contest opens at init.
+struct RoundRow {
+  std::string contest_id;
+  int round = 1;
+  bool open = true;
+  config::Contest contest;   // as put to this round: its list, seats and title
+  std::string layout_hash;   // 12 hex digits printed in its ballots' codes
+  std::optional<std::int64_t> issued;
+  std::string opened_at;
+  std::string closed_at;     // empty while open
+  std::string result_json;   // the result stored when the round closed (results_json of that round)
+};
+
+// Where a round stands in the count: a closed round's figures are the official ones.
+struct RoundStanding {
+  std::int64_t waiting = 0;
+  std::int64_t conflicting_serials = 0;
+  bool closed = false;
+  std::string closed_at;
+};
+
 struct CountSummary {
-  std::vector<ContestResult> results;
+  std::vector<ContestResult> results;          // one per contest and round, in definition order then round
+  std::vector<config::Contest> contests;       // parallel to results: the contest as put to that round
+  std::vector<RoundStanding> standing;         // parallel to results
   std::int64_t counted = 0, waiting = 0, rejected = 0;
   // Serials with two counted sheets for one side (a photocopy the committee let through): not
   // counted at all, and the result cannot be final until the committee settles them.
@@ -82,7 +110,28 @@ class CongressDb {
   [[nodiscard]] std::string images_dir() const;
 
   Result<IngestOutcome> ingest(const SheetInput& sheet);
+  // Batch mode: every sheet in one durable commit (images flushed to disk once, then one SQLite
+  // transaction), for a scanner's burst or an import. Each outcome is as ingest() would give.
+  Result<std::vector<IngestOutcome>> ingest_batch(const std::vector<SheetInput>& sheets);
+
+  // Ballots issued for the contest's open round.
   Result<void> set_issued(const std::string& contest_id, std::int64_t issued, const std::string& entered_by);
+
+  [[nodiscard]] Result<std::vector<RoundRow>> rounds() const;
+  // Closes the contest's open round: refused while a sheet of it waits, a serial is counted
+  // twice, ballots issued are missing or reconciliation fails; the result is stored and its
+  // hash signed into the log, and `audit verify` recounts it from the stored sheets.
+  Result<RoundRow> close_round(const std::string& contest_id, const std::string& member1, const std::string& member2);
+  // Opens the next round after a closed one that needs it: for a tie, exactly the tied
+  // candidates; for unfilled seats, the list the congress approved, none already elected;
+  // at most the seats still open. `decision` records the congress's decision.
+  Result<RoundRow> open_round(const std::string& contest_id, const std::vector<std::string>& candidate_ids, int seats,
+                              const std::string& decision, const std::string& member1, const std::string& member2);
+
+  // A scanning batch: its source and the device's identity (maker, model, serial) go into the
+  // log. Starting a batch ends any batch a killed process left open, as "interrupted".
+  Result<std::int64_t> start_batch(const std::string& source, const std::string& device, const std::string& operator_name);
+  Result<void> end_batch(std::int64_t batch_id, const std::string& reason);
   Result<SheetRow> adjudicate(std::int64_t sheet_id, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags,
                               const std::string& reason, const std::string& member1, const std::string& member2);
 

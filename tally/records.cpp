@@ -113,6 +113,7 @@ std::string results_json(const std::vector<ContestResult>& results) {
   for (const auto& r : results) {
     nlohmann::ordered_json jc;
     jc["contest_id"] = r.contest_id;
+    if (r.round > 1) jc["round"] = r.round;  // an extension of the contract's §6: later rounds only
     jc["rules"] = to_string(r.rules);
     jc["D"] = r.base;
     jc["votes_needed"] = r.votes_needed;
@@ -151,7 +152,9 @@ std::string results_text(const config::Election& election, const std::vector<Con
   std::ostringstream out;
   for (const auto& r : results) {
     const config::Contest* contest = election.find_contest(r.contest_id);
-    out << (en ? "Contest " : "Cuộc bầu ") << r.contest_id << " — " << contest->title << '\n';
+    out << (en ? "Contest " : "Cuộc bầu ") << r.contest_id << " — " << contest->title;
+    if (r.round > 1) out << (en ? " (round " : " (bầu lần ") << r.round << ')';
+    out << '\n';
     out << "  D = " << r.base << (en ? ", elected with at least " : ", trúng cử cần ít nhất ") << r.votes_needed
         << (en ? " votes\n" : " phiếu\n");
     out << (en ? "  ballots: issued " : "  phiếu: phát ra ") << (r.issued ? std::to_string(*r.issued) : (en ? "(not entered)" : "(chưa nhập)"))

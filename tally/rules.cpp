@@ -78,6 +78,7 @@ ContestResult count(const config::Election& election, const config::Contest& con
                     std::optional<std::int64_t> issued, const RuleSettings& rules) {
   ContestResult r;
   r.contest_id = contest.id;
+  r.round = contest.round;
   r.rules = rules.profile;
   r.issued = issued;
   std::map<std::string, std::int64_t> votes;

@@ -65,6 +65,7 @@ struct Reconciliation {
 
 struct ContestResult {
   std::string contest_id;
+  int round = 1;
   config::RuleProfile rules = config::RuleProfile::party_190;
   std::int64_t base = 0;          // D
   std::int64_t votes_needed = 0;  // floor(D / 2) + 1

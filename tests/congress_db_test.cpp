@@ -187,15 +187,16 @@ class Tampering : public ::testing::Test {
   Congress c;
 };
 
+// The log of the fixture: 1 init, 2 batch started, 3–6 sheets 1–4, 7 batch ended.
 TEST_F(Tampering, EditedEntry) {
-  c.sql("UPDATE audit SET payload = replace(payload, '\"status\":\"waiting\"', '\"status\":\"counted\"') WHERE seq = 2");
-  EXPECT_THAT(problems_text(c.verify()), HasSubstr("2: entry 2 was altered"));
+  c.sql("UPDATE audit SET payload = replace(payload, '\"status\":\"waiting\"', '\"status\":\"counted\"') WHERE seq = 3");
+  EXPECT_THAT(problems_text(c.verify()), HasSubstr("3: entry 3 was altered"));
 }
 
 TEST_F(Tampering, DeletedEntry) {
-  c.sql("DELETE FROM audit WHERE seq = 3");
+  c.sql("DELETE FROM audit WHERE seq = 4");
   const auto text = problems_text(c.verify());
-  EXPECT_THAT(text, HasSubstr("entry 3 is missing"));
+  EXPECT_THAT(text, HasSubstr("entry 4 is missing"));
   EXPECT_THAT(text, HasSubstr("2: sheet 2 ("));
   EXPECT_THAT(text, HasSubstr("has no audit entry"));
 }

@@ -10,6 +10,7 @@
 
 #include "config/ballot_code.hpp"
 #include "printing/ballot_renderer.hpp"
+#include "printing/counting_record.hpp"
 #include "test_support.hpp"
 
 namespace kp::printing {
@@ -173,6 +174,35 @@ TEST(Printing, RenderingIsDeterministic) {
   ASSERT_TRUE(a && b);
   ASSERT_EQ(a->width(), b->width());
   EXPECT_TRUE(std::equal(a->data(), a->data() + a->row_stride() * a->height(), b->data()));
+}
+
+}  // namespace
+}  // namespace kp::printing
+
+namespace kp::printing {
+namespace {
+
+// Hashes and fingerprints are copied from the printed record by auditors; they must read back
+// exactly, with no "ff" or "fi" shaped into one ligature glyph.
+TEST(CountingRecordPdf, HashesReadBackExactly) {
+  const test::ScratchDir dir;
+  CountingRecord record;
+  record.issuer = "ĐẢNG BỘ KHỐI";
+  record.congress = "Đại hội đại biểu";
+  record.contest_title = "Bầu Ban Chấp hành (bầu lần 2)";
+  record.seats = 1;
+  record.rules = "party-190";
+  record.candidates = {{"Nguyễn Thị Phương", 3, 50.0}, {"Trần Văn Fi", 3, 50.0}};
+  record.election_hash = "ffff00fffi";
+  record.key_fingerprint = "bfd90c7e6872b2e81fbff44b0879cb1cc6e31283c19f78f6412b2d8ab861f7fb";
+  const auto pdf = (dir.path() / "record.pdf").string();
+  ASSERT_TRUE(write_counting_record_pdf(record, Lang::vi, pdf).has_value());
+  const auto text = test::run_command("pdftotext -enc UTF-8 " + test::quote_arg(pdf) + " -");
+  ASSERT_EQ(text.exit_code, 0);
+  EXPECT_THAT(text.out, ::testing::HasSubstr(record.key_fingerprint));
+  EXPECT_THAT(text.out, ::testing::HasSubstr("ffff00fffi"));
+  EXPECT_THAT(text.out, ::testing::HasSubstr("Nguyễn Thị Phương"));
+  EXPECT_THAT(text.out, ::testing::HasSubstr("(bầu lần 2)"));
 }
 
 }  // namespace
