@@ -189,8 +189,11 @@ int memory_child(const std::string& folder, int images) {
   return 0;
 }
 
+void register_audit_verify_benchmark(int sheets);  // tally_bench.cpp
+
 int main(int argc, char** argv) {
   const int deck_sheets = flag_value(argc, argv, "kp_deck_sheets", 2000);
+  register_audit_verify_benchmark(flag_value(argc, argv, "kp_verify_sheets", 10000));
   const int memory_images = flag_value(argc, argv, "kp_memory_images", 10000);
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

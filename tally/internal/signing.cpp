@@ -45,11 +45,49 @@ std::string to_hex(const unsigned char* p, std::size_t n) {
   return out;
 }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Empty when the text is not hex (a tampered signature is a failed check, not an exception).
 std::vector<unsigned char> from_hex(const std::string& hex) {
   std::vector<unsigned char> out;
   if (hex.size() % 2 != 0) return out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<unsigned char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return {};
+    out.push_back(static_cast<unsigned char>(hi * 16 + lo));
+  }
   return out;
+}
+
+// Under OpenSSL 3 parsing a PEM costs several times the Ed25519 operation itself (provider and
+// decoder lookups); a station signs and checks with one key all session, so each thread keeps
+// the last key it parsed.
+struct ParsedKey {
+  std::string pem;
+  PKey key{nullptr, EVP_PKEY_free};
+};
+
+EVP_PKEY* private_key(const std::string& pem) {
+  thread_local ParsedKey cache;
+  if (!cache.key || cache.pem != pem) {
+    cache.key = read_private(pem);
+    cache.pem = pem;
+  }
+  return cache.key.get();
+}
+
+EVP_PKEY* public_key(const std::string& pem) {
+  thread_local ParsedKey cache;
+  if (!cache.key || cache.pem != pem) {
+    cache.key = read_public(pem);
+    cache.pem = pem;
+  }
+  return cache.key.get();
 }
 
 }  // namespace
@@ -67,11 +105,11 @@ KeyPair generate_key() {
 }
 
 std::string sign_hex(const std::string& private_pem, const std::string& message) {
-  const PKey key = read_private(private_pem);
+  EVP_PKEY* key = private_key(private_pem);
   MdCtx ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   std::size_t length = 64;
   unsigned char signature[64];
-  if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
+  if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key) != 1 ||
       EVP_DigestSign(ctx.get(), signature, &length, reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1) {
     throw std::runtime_error("signing failed");
   }
@@ -79,12 +117,12 @@ std::string sign_hex(const std::string& private_pem, const std::string& message)
 }
 
 bool verify_hex(const std::string& public_pem, const std::string& message, const std::string& signature_hex) {
-  const PKey key = read_public(public_pem);
-  if (!key) return false;
+  EVP_PKEY* key = public_key(public_pem);
+  if (key == nullptr) return false;
   const auto signature = from_hex(signature_hex);
   if (signature.size() != 64) return false;
   MdCtx ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  return EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
+  return EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key) == 1 &&
          EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
                           message.size()) == 1;
 }
