@@ -94,6 +94,15 @@ void recognise_in_order(const recognition::Recognizer& r, const std::vector<std:
   }
 }
 
+// "[██████····]" — 30 cells, for progress on stderr.
+std::string progress_bar(std::size_t done, std::size_t total) {
+  constexpr std::size_t kCells = 30;
+  const std::size_t filled = total == 0 ? kCells : done * kCells / total;
+  std::string bar = "[";
+  for (std::size_t c = 0; c < kCells; ++c) bar += c < filled ? "█" : "·";
+  return bar + "]";
+}
+
 }  // namespace
 
 int run_init(const InitArgs& args, Lang lang) {
@@ -299,7 +308,8 @@ int run_audit_replay(const DbArgs& args, Lang lang) {
       ++differences;
       std::cout << nlohmann::json{{"sheet_id", s.id}, {"image", s.image_name}, {"stored", s.recognition}, {"replayed", again}}.dump() << '\n';
     }
-    std::cerr << "\r" << (lang == Lang::en ? "replayed " : "đã đọc lại ") << i + 1 << "/" << files.size() << std::flush;
+    std::cerr << '\r' << progress_bar(i + 1, files.size()) << (lang == Lang::en ? " replayed " : " đã đọc lại ") << i + 1 << '/' << files.size()
+              << (differences > 0 ? (lang == Lang::en ? ", differences " : ", khác biệt ") + std::to_string(differences) : std::string()) << std::flush;
   });
   std::cerr << '\n'
             << (differences == 0 ? (lang == Lang::en ? "replay: every sheet reads exactly as recorded\n" : "đọc lại: mọi tờ khớp đúng như đã ghi\n")

@@ -291,6 +291,7 @@ TEST(CongressDb, ReplayReadsEveryStoredImageTheSame) {
   const auto ok = test::run_cli("audit replay " + test::quote_arg(c.db));
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_EQ(ok.out, "");
+  EXPECT_THAT(ok.err, HasSubstr("[██████████████████████████████] đã đọc lại 5/5"));  // the progress bar ends full
   c.sql("UPDATE sheets SET recognition = replace(recognition, '\"kept\"', '\"struck\"') WHERE id = 1");
   const auto bad = test::run_cli("audit replay " + test::quote_arg(c.db));
   EXPECT_EQ(bad.exit_code, 1);
