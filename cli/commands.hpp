@@ -75,6 +75,18 @@ struct RoundArgs {
   bool json = false;
 };
 
+struct ScanArgs {
+  std::string db_path;
+  std::string source;                 // sim:DIR | folder:DIR | sane:DEVICE
+  double images_per_minute = 300;     // the simulated scanner's speed
+  std::string faults;                 // the simulated scanner's fault script
+  double idle_end_seconds = 0;        // folder import: end the batch after this long without a file
+  int dpi = 200;
+  std::string mode = "colour";
+  bool simplex = false;
+  std::string operator_name;
+};
+
 struct DbArgs {
   std::string db_path;
   bool json = false;
@@ -110,6 +122,8 @@ int run_export(const DbArgs& args, const std::string& out_dir, Lang lang);
 int run_audit_export(const std::string& dir, Lang lang);
 int run_audit_replay(const DbArgs& args, Lang lang);
 int run_demo(const DemoArgs& args, Lang lang);
+int run_scan(const ScanArgs& args, Lang lang);
+int run_devices(const ScanArgs& args, Lang lang);
 int run_round_list(const RoundArgs& args, Lang lang);
 int run_round_open(const RoundArgs& args, Lang lang);
 int run_round_close(const RoundArgs& args, Lang lang);

@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/preparation.hpp"
 #include "cli/report_writer.hpp"
+#include "cli/sheet_reading.hpp"
 #include "recognition/evidence_json.hpp"
 #include "recognition/image_io.hpp"
 #include "recognition/recognizer.hpp"
@@ -39,21 +40,6 @@ template <class T>
 bool reported(const Result<T>& result, Lang lang) {
   if (!result) print_error(result.error(), lang);
   return static_cast<bool>(result);
-}
-
-// Every round's ballot, so a sheet of any round is read with its own list; the database then
-// counts it in its round or keeps it aside when that round is closed.
-Result<recognition::Recognizer> recognizer_for(const tally::CongressDb& db) {
-  const auto rounds = db.rounds();
-  if (!rounds) return tl::unexpected(rounds.error());
-  std::vector<config::ContestLayout> layouts;
-  for (const auto& r : *rounds) {
-    auto layout = config::compute_layout(db.election(), r.contest);
-    if (!layout) return tl::unexpected(layout.error());
-    layouts.push_back(std::move(*layout));
-  }
-  const recognition::BlankProvider blank = blank_ballot;
-  return recognition::Recognizer::create(db.election(), std::move(layouts), blank);
 }
 
 // Recognises the files on all cores; `each` sees them in input order.
@@ -141,19 +127,7 @@ int run_ingest(const IngestArgs& args, Lang lang) {
       std::cout << nlohmann::json{{"image", path}, {"status", "not_stored"}, {"reasons", {image.error().code}}}.dump() << '\n';
       return;
     }
-    tally::SheetInput in;
-    in.image_name = path;
-    in.image_path = path;
-    in.recognition = recognition::recognition_json_line(path, e, t);
-    in.recognised = e.ok();
-    in.contest_id = e.contest_id;
-    in.side = e.side;
-    in.serial = e.serial;
-    in.layout_hash = e.layout_hash;
-    in.batch_id = *batch;
-    for (const auto& target : e.targets) in.marks[target.candidate_id] = decide(target, t).state;
-    for (const auto f : sheet_flags(e, t)) in.findings.insert(f);
-    const auto outcome = db->ingest(in);
+    const auto outcome = db->ingest(sheet_input(path, path, e, t, *batch));
     if (!outcome) {
       print_error(outcome.error(), lang);
       ++failures;

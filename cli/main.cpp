@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "printing/render_session.hpp"
+#include "scanner/scanner.hpp"
 
 namespace {
 
@@ -68,6 +69,32 @@ int main(int argc, char** argv) {
   issued_cmd->add_option("contest", issued.contest_id, "CONTEST")->required();
   issued_cmd->add_option("count", issued.count, "N")->required()->check(CLI::NonNegativeNumber);
   issued_cmd->add_option("--by", issued.by, "who entered it")->required();
+
+  kp::cli::ScanArgs scan;
+  const char* login = std::getenv("USER");
+  scan.operator_name = login != nullptr ? login : "";
+  auto* scan_cmd = app.add_subcommand("scan", "Quét một đợt phiếu vào cơ sở dữ liệu / scan a batch into the congress database");
+  scan_cmd->add_option("db", scan.db_path, "CONGRESS.db")->required();
+  scan_cmd->add_option("--source", scan.source, "sim:DIR | folder:DIR | sane:DEVICE[?option=value&…]")->required();
+  scan_cmd->add_option("--speed", scan.images_per_minute, "simulated scanner: images per minute (default 300)")->check(CLI::PositiveNumber);
+  scan_cmd->add_option("--faults", scan.faults, "simulated scanner: faults, e.g. jam@5,double_feed@12,cover_open@20,unplug@30,busy");
+  scan_cmd->add_option("--idle-end", scan.idle_end_seconds, "folder import: end the batch after this many seconds without a new file");
+  scan_cmd->add_option("--dpi", scan.dpi, "resolution (default 200)")->check(CLI::Range(100, 600));
+  scan_cmd->add_option("--mode", scan.mode, "colour (default; needed to see the red stamp) or gray")->check(CLI::IsMember({"colour", "gray"}));
+  scan_cmd->add_flag("--simplex", scan.simplex, "front sides only (default: duplex)");
+  scan_cmd->add_option("--operator", scan.operator_name, "who scans (default: the login name)");
+  auto* devices_cmd = app.add_subcommand("devices", "Liệt kê máy quét và khả năng / list scanners and their capabilities");
+  auto* worker_cmd = app.add_subcommand("sane-worker", "(internal) the SANE worker process");
+  worker_cmd->group("");  // hidden: run by `scan` and `devices` only
+  kp::scanner::SaneWorkerArgs worker;
+  std::string worker_source = "adf_duplex", worker_mode = "colour";
+  std::vector<std::string> worker_sets;
+  worker_cmd->add_option("device", worker.device);
+  worker_cmd->add_option("--source", worker_source);
+  worker_cmd->add_option("--dpi", worker.settings.dpi);
+  worker_cmd->add_option("--mode", worker_mode);
+  worker_cmd->add_option("--set", worker_sets);
+  worker_cmd->add_flag("--list", worker.list_only);
 
   kp::cli::RoundArgs round;
   auto* round_cmd = app.add_subcommand("round", "Các lần bầu của mỗi cuộc bầu / rounds of each contest");
@@ -160,6 +187,18 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
+  if (worker_cmd->parsed()) {
+    // No render session, no Qt: the worker only speaks to libsane.
+    worker.settings.source = worker_source == "flatbed" ? kp::scanner::Source::flatbed
+                             : worker_source == "adf_front" ? kp::scanner::Source::adf_front : kp::scanner::Source::adf_duplex;
+    worker.settings.mode = worker_mode == "gray" ? kp::scanner::ColourMode::gray
+                           : worker_mode == "lineart" ? kp::scanner::ColourMode::lineart : kp::scanner::ColourMode::colour;
+    for (const auto& s : worker_sets) {
+      const auto eq = s.find('=');
+      if (eq != std::string::npos) worker.extra.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+    }
+    return kp::scanner::sane_worker_main(worker);
+  }
   const kp::Lang lang = lang_code.empty() ? language_from_environment() : kp::parse_lang(lang_code);
   // Every command measures or draws ballot text; the session outlives them all.
   const kp::printing::RenderSession render_session;
@@ -171,6 +210,8 @@ int main(int argc, char** argv) {
   if (init_cmd->parsed()) return kp::cli::run_init(init, lang);
   if (ingest_cmd->parsed()) return kp::cli::run_ingest(ingest, lang);
   if (issued_cmd->parsed()) return kp::cli::run_issued(issued, lang);
+  if (scan_cmd->parsed()) return kp::cli::run_scan(scan, lang);
+  if (devices_cmd->parsed()) return kp::cli::run_devices(scan, lang);
   if (round_list_cmd->parsed()) return kp::cli::run_round_list(round, lang);
   if (round_open_cmd->parsed()) return kp::cli::run_round_open(round, lang);
   if (round_close_cmd->parsed()) return kp::cli::run_round_close(round, lang);

@@ -10,6 +10,7 @@ enum class AuditEvent {
   round_opened,  // a further round of a contest: its list, seats, the congress's decision, two members
   round_closed,  // a round was closed: its result and the result's hash, two members
   batch_started, // a scanning batch began: source, device identity, operator
+  scanner_fault, // a jam, double feed, cover open, lost device…: batch, kind, the sheet it struck
   batch_ended,   // a batch ended: why (done, cancelled, fault, device lost, interrupted), sheets in it
   sheet,         // a scanned side was stored: image hash, recognition hash, state, marks, why it waits
   adjudication,  // two committee members ruled on a waiting side: marks, findings, reason
@@ -24,6 +25,7 @@ constexpr std::string_view to_string(AuditEvent e) {
     case AuditEvent::round_closed: return "round_closed";
     case AuditEvent::batch_started: return "batch_started";
     case AuditEvent::batch_ended: return "batch_ended";
+    case AuditEvent::scanner_fault: return "scanner_fault";
     case AuditEvent::sheet: return "sheet";
     case AuditEvent::adjudication: return "adjudication";
     case AuditEvent::cvr_export: return "cvr_export";

@@ -871,6 +871,19 @@ Result<std::int64_t> CongressDb::start_batch(const std::string& source, const st
   }
 }
 
+Result<void> CongressDb::record_fault(std::int64_t batch_id, const std::string& kind, std::int64_t sheet_in_batch, bool images_trusted,
+                                      const std::string& detail) {
+  try {
+    Transaction tx(*impl_->db);
+    impl_->append(AuditEvent::scanner_fault, {{"batch", batch_id}, {"kind", kind}, {"sheet_in_batch", sheet_in_batch},
+                                              {"images_trusted", images_trusted}, {"detail", detail}});
+    tx.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
 Result<void> CongressDb::end_batch(std::int64_t batch_id, const std::string& reason) {
   try {
     auto q = impl_->db->prepare("SELECT 1 FROM batches WHERE id = ? AND ended_at IS NULL");

@@ -132,6 +132,10 @@ class CongressDb {
   // log. Starting a batch ends any batch a killed process left open, as "interrupted".
   Result<std::int64_t> start_batch(const std::string& source, const std::string& device, const std::string& operator_name);
   Result<void> end_batch(std::int64_t batch_id, const std::string& reason);
+  // A scanner fault during a batch: its kind, the sheet it struck (by its place in the batch)
+  // and whether that sheet's images were kept; nothing of it is counted.
+  Result<void> record_fault(std::int64_t batch_id, const std::string& kind, std::int64_t sheet_in_batch, bool images_trusted,
+                            const std::string& detail);
   Result<SheetRow> adjudicate(std::int64_t sheet_id, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags,
                               const std::string& reason, const std::string& member1, const std::string& member2);
 

@@ -1,0 +1,30 @@
+#pragma once
+// Internal: the drivers behind open_source() and discover_devices().
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scanner/scanner.hpp"
+
+namespace kp::scanner::internal {
+
+Result<std::unique_ptr<ScanSession>> open_simulated(const std::string& dir, const SimulatedOptions& options);
+Capabilities simulated_capabilities();
+
+Result<std::unique_ptr<ScanSession>> open_folder(const std::string& dir, const FolderOptions& options);
+Capabilities folder_capabilities();
+
+Result<std::unique_ptr<ScanSession>> open_sane(const std::string& device, const std::string& worker_program);
+Result<std::vector<DeviceInfo>> discover_sane(const std::string& worker_program);
+
+// Image files a scanner's software writes; anything else in a folder is ignored.
+bool is_image_file(const std::string& name);
+// "0001-front.jpg" → {"0001", front}; "x_back.png" → {"x", back}; other names: not a side name.
+struct SideName {
+  std::string sheet;
+  bool back = false;
+};
+std::optional<SideName> side_name(const std::string& file_name);
+std::string read_file_bytes(const std::string& path);
+
+}  // namespace kp::scanner::internal

@@ -1,0 +1,331 @@
+// The scanner layer against real peers: the simulated scanner with its fault script, folder
+// import with files written the way capture software writes them, libsane with the `test`
+// backend in a private SANE_CONFIG_DIR, saned on loopback killed in the middle of a page, and
+// `kiemphieu scan` end to end into a congress database.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "scanner/scanner.hpp"
+#include "tally/congress_db.hpp"
+#include "test_support.hpp"
+
+extern char** environ;
+
+namespace kp::scanner {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+std::string deck() { return test::source_path("sample_ballots/deck"); }
+
+// Every event until the batch ends.
+std::vector<ScanEvent> drain(ScanSession& s) {
+  std::vector<ScanEvent> out;
+  while (true) {
+    out.push_back(s.next());
+    if (std::holds_alternative<BatchEnded>(out.back())) return out;
+  }
+}
+
+template <class T>
+std::vector<T> only(const std::vector<ScanEvent>& events) {
+  std::vector<T> out;
+  for (const auto& e : events) {
+    if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
+  }
+  return out;
+}
+
+SourceOptions fast(const std::string& faults = "") {
+  SourceOptions o;
+  o.simulated.images_per_minute = 60000;
+  o.simulated.fault_script = faults;
+  o.sane_worker = KP_CLI_PATH;
+  return o;
+}
+
+TEST(SimulatedScanner, FeedsTheFolderInOrderToTheEnd) {
+  auto s = open_source("sim:" + deck(), fast());
+  ASSERT_TRUE(s.has_value());
+  const auto events = drain(**s);
+  const auto sheets = only<Sheet>(events);
+  ASSERT_EQ(sheets.size(), 40u);
+  EXPECT_EQ(sheets.front().number, 1);
+  EXPECT_THAT(sheets.front().front.origin, HasSubstr("0001-front"));
+  EXPECT_EQ(sheets.front().front.bytes, test::read_file(sheets.front().front.origin));
+  EXPECT_THAT(sheets.back().front.origin, HasSubstr("0040-front"));
+  EXPECT_EQ(std::get<BatchEnded>(events.back()).reason, BatchEnd::hopper_empty);
+  EXPECT_THAT((*s)->device().identity(), HasSubstr("simulated scanner"));
+}
+
+TEST(SimulatedScanner, AJamStopsTheBatchAndNamesTheSheet) {
+  auto s = open_source("sim:" + deck(), fast("jam@3"));
+  ASSERT_TRUE(s.has_value());
+  const auto events = drain(**s);
+  EXPECT_EQ(only<Sheet>(events).size(), 2u);  // sheet 3 is not delivered at all
+  const auto faults = only<Fault>(events);
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_EQ(faults[0].kind, FaultKind::paper_jam);
+  EXPECT_EQ(faults[0].sheet, 3);
+  EXPECT_FALSE(faults[0].images_trusted);
+  EXPECT_EQ(describe(faults[0]).vi, "Giấy kẹt: lấy tờ số 3 ra và quét lại từ tờ đó");
+  EXPECT_EQ(std::get<BatchEnded>(events.back()).reason, BatchEnd::fault);
+}
+
+TEST(SimulatedScanner, UnpluggedDoubleFeedBusyAndBadScripts) {
+  auto unplug = open_source("sim:" + deck(), fast("unplug@2"));
+  const auto events = drain(**unplug);
+  EXPECT_EQ(only<DeviceLeft>(events).size(), 1u);
+  EXPECT_EQ(std::get<BatchEnded>(events.back()).reason, BatchEnd::device_lost);
+  auto df = open_source("sim:" + deck(), fast("double_feed@7"));
+  const auto df_faults = only<Fault>(drain(**df));
+  ASSERT_EQ(df_faults.size(), 1u);
+  EXPECT_THAT(describe(df_faults[0]).en, HasSubstr("sheets 7 and 8"));
+  EXPECT_EQ(open_source("sim:" + deck(), fast("busy")).error().code, "device_busy");
+  EXPECT_EQ(open_source("sim:" + deck(), fast("jam@x")).error().code, "bad_source");
+  EXPECT_EQ(open_source("sim:/no/such/folder", fast()).error().code, "no_device");
+  EXPECT_EQ(open_source("floppy:/dev/fd0", fast()).error().code, "bad_source");
+}
+
+TEST(SimulatedScanner, CancelEndsTheBatchFromAnotherThread) {
+  SourceOptions slow = fast();
+  slow.simulated.images_per_minute = 60;  // a sheet a second: the cancel must not wait for them all
+  auto s = open_source("sim:" + deck(), slow);
+  std::jthread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    (*s)->cancel();
+  });
+  const auto events = drain(**s);
+  EXPECT_EQ(std::get<BatchEnded>(events.back()).reason, BatchEnd::cancelled);
+  EXPECT_LE(only<Sheet>(events).size(), 1u);
+}
+
+void write_slowly(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+  out.flush();
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  out.write(bytes.data() + bytes.size() / 2, static_cast<std::streamsize>(bytes.size() - bytes.size() / 2));
+}
+
+TEST(FolderImport, TakesCompleteFilesPairsSidesAndIgnoresRepeats) {
+  const test::ScratchDir dir;
+  const std::string front = test::read_file(deck() + "/0001-front.jpg");
+  const std::string back = test::read_file(deck() + "/0002-front.jpg");
+  const std::string single = test::read_file(deck() + "/0003-front.png");
+  test::write_file(dir.path() / "a-front.jpg", front);  // already there when the import starts
+  SourceOptions o = fast();
+  o.folder.idle_end = std::chrono::milliseconds(800);
+  o.folder.back_wait = std::chrono::milliseconds(400);
+  auto s = open_source("folder:" + dir.path().string(), o);
+  ASSERT_TRUE(s.has_value()) << s.error().message.en;
+  std::jthread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    write_slowly(dir.path() / "a-back.jpg", back);                 // taken only once closed
+    test::write_file(dir.path() / ".partial-b.png", single);       // capture software's temporary…
+    fs::rename(dir.path() / ".partial-b.png", dir.path() / "b.png");  // …renamed when complete
+    test::write_file(dir.path() / "again.jpg", front);             // the same content again: ignored
+    test::write_file(dir.path() / "notes.txt", "not an image");
+  });
+  const auto events = drain(**s);
+  const auto sheets = only<Sheet>(events);
+  ASSERT_EQ(sheets.size(), 2u);
+  EXPECT_EQ(sheets[0].front.bytes, front);
+  ASSERT_TRUE(sheets[0].back.has_value());
+  EXPECT_EQ(sheets[0].back->bytes, back);
+  EXPECT_EQ(sheets[1].front.bytes, single);
+  EXPECT_FALSE(sheets[1].back.has_value());
+  EXPECT_EQ(std::get<BatchEnded>(events.back()).reason, BatchEnd::hopper_empty);
+}
+
+// A private SANE configuration: only the backends named, nothing from the machine's.
+struct SaneConfig {
+  test::ScratchDir dir;
+  explicit SaneConfig(const std::string& backends) {
+    test::write_file(dir.path() / "dll.conf", backends + "\n");
+    test::write_file(dir.path() / "test.conf", "number_of_devices 1\n");
+    ::setenv("SANE_CONFIG_DIR", dir.path().c_str(), 1);
+  }
+  ~SaneConfig() { ::unsetenv("SANE_CONFIG_DIR"); }
+  SaneConfig(const SaneConfig&) = delete;
+  SaneConfig& operator=(const SaneConfig&) = delete;
+};
+
+TEST(SaneDriver, ListsTheTestBackendWithItsCapabilities) {
+  const SaneConfig config("test");
+  const auto devices = discover_devices(fast());
+  ASSERT_TRUE(devices.has_value());
+  const auto it = std::find_if(devices->begin(), devices->end(), [](const auto& d) { return d.id == "sane:test:0"; });
+  ASSERT_NE(it, devices->end());
+  EXPECT_EQ(it->vendor, "Noname");
+  EXPECT_THAT(it->capabilities.sources, ::testing::Contains(Source::adf_front));
+  EXPECT_THAT(it->capabilities.resolutions_dpi, ::testing::Contains(200));
+}
+
+TEST(SaneDriver, AFeederBatchRunsToTheEnd) {
+  const SaneConfig config("test");
+  auto s = open_source("sane:test:0?test-picture=Grid", fast());
+  ASSERT_TRUE(s.has_value());
+  ScanSettings wanted;
+  wanted.dpi = 100;
+  wanted.mode = ColourMode::gray;
+  const auto applied = (*s)->apply(wanted);
+  ASSERT_TRUE(applied.has_value()) << applied.error().message.en;
+  EXPECT_EQ(applied->source, Source::adf_front);  // no duplex feeder: the simplex one, not the glass
+  EXPECT_EQ(applied->dpi, 100);
+  EXPECT_EQ(applied->mode, ColourMode::gray);
+  const auto events = drain(**s);
+  const auto sheets = only<Sheet>(events);
+  ASSERT_EQ(sheets.size(), 10u);  // the test backend's feeder holds ten sheets
+  EXPECT_EQ(sheets[0].front.bytes.substr(0, 3), "P5\n");
+  EXPECT_EQ(std::get<BatchEnded>(events.back()).reason, BatchEnd::hopper_empty);
+}
+
+class SaneFaults : public ::testing::TestWithParam<std::pair<const char*, FaultKind>> {};
+
+TEST_P(SaneFaults, AreTypedAndNameTheSheet) {
+  const SaneConfig config("test");
+  auto s = open_source(std::string("sane:test:0?read-return-value=") + GetParam().first, fast());
+  ASSERT_TRUE(s.has_value());
+  const auto events = drain(**s);
+  EXPECT_TRUE(only<Sheet>(events).empty());
+  const auto faults = only<Fault>(events);
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_EQ(faults[0].kind, GetParam().second);
+  EXPECT_EQ(faults[0].sheet, 1);
+  EXPECT_EQ(std::get<BatchEnded>(events.back()).reason, BatchEnd::fault);
+}
+
+INSTANTIATE_TEST_SUITE_P(Injected, SaneFaults,
+                         ::testing::Values(std::pair{"SANE_STATUS_JAMMED", FaultKind::paper_jam},
+                                           std::pair{"SANE_STATUS_COVER_OPEN", FaultKind::cover_open},
+                                           std::pair{"SANE_STATUS_IO_ERROR", FaultKind::protocol_error}));
+
+TEST(SaneDriver, AnUnknownDeviceIsNamed) {
+  const SaneConfig config("test");
+  auto s = open_source("sane:test:9", fast());
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ((*s)->apply({}).error().code, "no_device");
+}
+
+// In its own process group, so a kill reaches the children it forks (saned serves each
+// connection from a child).
+pid_t spawn(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawnp(&pid, argv[0], nullptr, &attr, argv.data(), environ), 0);
+  posix_spawnattr_destroy(&attr);
+  return pid;
+}
+
+// saned on loopback serves the test backend over the net backend; killing it in the middle of
+// a page gives a typed fault for that sheet, and the sheets before it stay delivered.
+TEST(SaneDriver, SanedOnLoopbackKilledMidPage) {
+  const test::ScratchDir server;
+  test::write_file(server.path() / "dll.conf", "test\n");
+  test::write_file(server.path() / "test.conf", "number_of_devices 1\n");
+  test::write_file(server.path() / "saned.conf", "127.0.0.1\nlocalhost\n");
+  ::setenv("SANE_CONFIG_DIR", server.path().c_str(), 1);
+  // saned's port is the net backend's default (6566): the net backend takes no port in net.conf.
+  struct Saned {
+    pid_t pid = spawn({"saned", "-l", "-b", "127.0.0.1", "-p", "6566"});
+    ~Saned() {
+      ::kill(-pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+    Saned() = default;
+    Saned(const Saned&) = delete;
+    Saned& operator=(const Saned&) = delete;
+  } saned_process;
+  const pid_t saned = saned_process.pid;
+  const SaneConfig client("net");
+  test::write_file(client.dir.path() / "net.conf", "connect_timeout = 5\n127.0.0.1\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Slow pages (a delay per buffer) so the kill lands inside one.
+  auto s = open_source("sane:net:127.0.0.1:test:0?read-limit=yes&read-limit-size=4096&read-delay=yes&read-delay-duration=20000", fast());
+  ASSERT_TRUE(s.has_value());
+  ScanSettings wanted;
+  wanted.dpi = 75;
+  wanted.mode = ColourMode::gray;
+  ASSERT_TRUE((*s)->apply(wanted).has_value());
+  std::vector<ScanEvent> events;
+  events.push_back((*s)->next());  // the first sheet arrives whole
+  ASSERT_TRUE(std::holds_alternative<Sheet>(events.back()));
+  ::kill(-saned, SIGKILL);
+  while (!std::holds_alternative<BatchEnded>(events.back())) events.push_back((*s)->next());
+  const auto faults = only<Fault>(events);
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_EQ(faults[0].kind, FaultKind::protocol_error);
+  EXPECT_EQ(faults[0].sheet, static_cast<std::int64_t>(only<Sheet>(events).size()) + 1);
+  EXPECT_FALSE(faults[0].images_trusted);
+  EXPECT_NE(std::get<BatchEnded>(events.back()).reason, BatchEnd::hopper_empty);
+}
+
+// kiemphieu scan end to end: a jam stops the batch, the rescan stores each sheet once, and the
+// log records the batches and the fault.
+TEST(ScanCommand, AJamAndARescanCountEverySheetOnce) {
+  const test::ScratchDir dir;
+  const std::string db = (dir.path() / "dh.db").string();
+  ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
+  const std::string scan = "scan " + test::quote_arg(db) + " --source " + test::quote_arg("sim:" + deck()) + " --speed 20000";
+  const auto jammed = test::run_cli(scan + " --faults jam@5");
+  EXPECT_EQ(jammed.exit_code, 1);
+  EXPECT_THAT(jammed.err, HasSubstr("Giấy kẹt: lấy tờ số 5 ra và quét lại từ tờ đó"));
+  EXPECT_THAT(jammed.out, HasSubstr("\"fault\":\"paper_jam\""));
+  const auto rescan = test::run_cli(scan);
+  ASSERT_EQ(rescan.exit_code, 0) << rescan.err;
+  std::string last;
+  std::istringstream lines(rescan.out);
+  for (std::string line; std::getline(lines, line);) last = line;
+  const auto summary = nlohmann::json::parse(last);
+  EXPECT_EQ(summary["sheets"], 40);
+  EXPECT_EQ(summary["duplicates"], 4);
+  EXPECT_EQ(summary["end"], "hopper_empty");
+  auto opened = tally::CongressDb::open(db);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->sheets()->size(), 40u);
+  EXPECT_TRUE(opened->verify().empty());
+  const auto english = test::run_cli("--lang en " + scan + " --faults double_feed@1");
+  EXPECT_THAT(english.err, HasSubstr("Two sheets fed at once: take out sheets 1 and 2"));
+}
+
+TEST(ScanCommand, CtrlCEndsTheBatchCleanly) {
+  const test::ScratchDir dir;
+  const std::string db = (dir.path() / "dh.db").string();
+  ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
+  const std::string out = (dir.path() / "out.jsonl").string();
+  const pid_t pid = spawn({"sh", "-c", "exec " + test::quote_arg(KP_CLI_PATH) + " scan " + test::quote_arg(db) + " --source " +
+                                           test::quote_arg("sim:" + deck()) + " --speed 120 > " + test::quote_arg(out) + " 2>/dev/null"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const std::string text = test::read_file(out);
+  EXPECT_THAT(text, HasSubstr("\"end\":\"cancelled\""));
+  auto opened = tally::CongressDb::open(db);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_LT(opened->sheets()->size(), 40u);
+  EXPECT_TRUE(opened->verify().empty());
+}
+
+}  // namespace
+}  // namespace kp::scanner
