@@ -16,6 +16,7 @@
 #include <cstdlib>
 
 #include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -191,9 +192,47 @@ int memory_child(const std::string& folder, int images) {
 
 void register_audit_verify_benchmark(int sheets);  // tally_bench.cpp
 
+// The scanner layer keeping up with a scanner: `kiemphieu scan` (the program itself, in its own
+// process) feeds the committed deck from the simulated scanner at `images_per_minute` into a
+// fresh congress database; prints the rate achieved and the longest delay from a sheet leaving
+// the scanner to its being stored and counted.
+void scanner_end_to_end(double images_per_minute) {
+  const fs::path dir = fs::temp_directory_path() / ("kp-bench-scan-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string db = (dir / "dh.db").string();
+  const std::string cli = KP_CLI_PATH;
+  const std::string init = "'" + cli + "' init '" + db + "' '" + KP_SOURCE_DIR + "/sample_ballots/example-congress.toml' >/dev/null 2>&1";
+  if (std::system(init.c_str()) != 0) {
+    std::cerr << "scan benchmark: init failed\n";
+    return;
+  }
+  const std::string out = (dir / "scan.jsonl").string();
+  const std::string scan = "'" + cli + "' scan '" + db + "' --source 'sim:" + KP_SOURCE_DIR + "/sample_ballots/deck' --speed " +
+                           std::to_string(images_per_minute) + " > '" + out + "' 2>/dev/null";
+  const auto start = std::chrono::steady_clock::now();
+  const int rc = std::system(scan.c_str());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::ifstream in(out);
+  std::string line, last;
+  while (std::getline(in, line)) last = line;
+  const auto summary = nlohmann::json::parse(last, nullptr, false);
+  if (rc != 0 || !summary.is_object()) {
+    std::cerr << "scan benchmark: the scan failed\n";
+  } else {
+    const double sheets = summary.value("sheets", 0.0);
+    std::cout << "\nscan end to end (simulated scanner at " << (images_per_minute >= 1e5 ? std::string("full speed") : std::to_string(static_cast<int>(images_per_minute)) + " images/min")
+              << ", " << sheets << " one-sided sheets, recognised and stored in the congress database): " << sheets / seconds * 60
+              << " sheets/min including start-up; longest delay from scan to counted " << summary.value("longest_scan_to_stored_ms", 0.0)
+              << " ms (goal: keep up with 300 images/min)\n";
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
 int main(int argc, char** argv) {
   const int deck_sheets = flag_value(argc, argv, "kp_deck_sheets", 2000);
   register_audit_verify_benchmark(flag_value(argc, argv, "kp_verify_sheets", 10000));
+  const double scan_speed = flag_value(argc, argv, "kp_scan_speed", 300);
   const int memory_images = flag_value(argc, argv, "kp_memory_images", 10000);
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -266,5 +305,7 @@ int main(int argc, char** argv) {
   std::error_code ec;
   fs::remove_all(deck, ec);
   fs::remove_all(fixture.files, ec);
+  scanner_end_to_end(scan_speed);
+  scanner_end_to_end(1e6);  // unthrottled: how far above the scanner the pipeline can go
   return 0;
 }

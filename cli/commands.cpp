@@ -109,7 +109,9 @@ int write_synthetic_deck(const Prepared& p, const std::string& out_dir, int shee
 
 // Recognises every side of a deck, writes the contract's JSON lines and prints what was read,
 // with the committee's share of the work and how the reading compares with the deck's truth.
-int recognize_deck(const Prepared& p, const fs::path& deck, const fs::path& output, Lang lang) {
+// Reads every side of a deck and compares the reading with the deck's ground truth: what the
+// demo shows of recognition's accuracy (the count itself comes from the congress database).
+int score_deck(const Prepared& p, const fs::path& deck, Lang lang) {
   const bool en = lang == Lang::en;
   const recognition::BlankProvider blank = blank_ballot;
   auto recognizer = recognition::Recognizer::create(*p.election, p.layouts, blank);
@@ -122,63 +124,20 @@ int recognize_deck(const Prepared& p, const fs::path& deck, const fs::path& outp
     print_error(truth.error(), lang);
     return 1;
   }
-  std::ofstream lines(output, std::ios::binary | std::ios::trunc);
-  tally::RecordSet counted;
-  int waiting = 0;
   synth::DeckScore score;
-  std::map<std::string, int> states;
-  int rejected = 0, flagged = 0;
   for (const auto& side : *truth) {
-    const auto path = (deck / side.image).string();
-    auto image = recognition::read_image_file(path);
+    auto image = recognition::read_image_file((deck / side.image).string());
     SideEvidence e;
     if (image) {
       e = recognizer->recognize(image->view());
     } else {
       e.reasons.push_back(Rejection::corrupt_image);
     }
-    lines << recognition::recognition_json_line(path, e, p.election->thresholds) << '\n';
     synth::score_side(side, e, p.election->thresholds, score);
-    if (!e.ok()) ++rejected;
-    const auto flags = sheet_flags(e, p.election->thresholds);
-    if (!flags.empty()) ++flagged;
-    bool decided = e.ok() && e.side == Side::front;
-    tally::BallotRecord record;
-    record.contest_id = e.contest_id;
-    for (const auto& t : e.targets) {
-      const MarkDecision d = decide(t, p.election->thresholds);
-      ++states[std::string(to_string(d.state))];
-      if (d.state == MarkState::unclear) decided = false;
-      record.marks[t.candidate_id] = d.state;
-    }
-    // A side with an unclear mark or a finding waits for the committee and is not counted.
-    for (const auto f : flags) {
-      if (f != SheetFlag::stamp_not_checked) decided = false;
-    }
-    if (decided) {
-      counted.ballots.push_back(std::move(record));
-    } else if (e.ok()) {
-      ++waiting;
-    }
   }
-  std::cout << (en ? "  sides read: " : "  số mặt phiếu đã đọc: ") << truth->size() - static_cast<std::size_t>(rejected)
-            << (en ? ", refused: " : ", từ chối: ") << rejected << '\n';
-  std::cout << (en ? "  marks:" : "  dấu:");
-  for (const auto& [state, count] : states) std::cout << ' ' << state << ' ' << count;
-  std::cout << '\n' << (en ? "  sheets with a finding for the committee: " : "  số tờ có điểm cần Ban kiểm phiếu xem: ") << flagged << '\n';
   std::cout << (en ? "  against the deck's truth: wrong " : "  so với đáp án: đọc sai ") << score.wrong
             << (en ? ", clear marks sent to the committee " : ", dấu rõ ràng phải chuyển Ban kiểm phiếu ") << score.clear_unclear
-            << (en ? ", ambiguous marks decided alone " : ", dấu không rõ mà máy tự quyết ") << score.ambiguous_decided << '\n';
-  std::cout << (en ? "  recognition output: " : "  kết quả nhận dạng: ") << output.string() << "\n\n";
-  // The count so far: decided ballots only; the rest wait for the committee, so nothing is final.
-  const auto results = tally::count_all(*p.election, counted);
-  std::cout << (en ? "Provisional count: " : "Kết quả tạm thời: ") << counted.ballots.size()
-            << (en ? " ballots counted, " : " phiếu đã đếm, ") << waiting
-            << (en ? " waiting for the committee (not final)\n\n" : " phiếu chờ Ban kiểm phiếu xem xét (chưa phải kết quả chính thức)\n\n");
-  std::cout << tally::results_text(*p.election, results, lang);
-  std::ofstream(output.parent_path() / "provisional-results.json", std::ios::binary | std::ios::trunc) << tally::results_json(results) << '\n';
-  const auto records = write_reports(*p.election, results, {waiting, false, "", {}, {}}, (output.parent_path() / "record").string(), lang);
-  std::cout << (en ? "Counting record (provisional): " : "Biên bản kiểm phiếu (tạm thời): ") << (output.parent_path() / "record").string() << '\n';
+            << (en ? ", ambiguous marks decided alone " : ", dấu không rõ mà máy tự quyết ") << score.ambiguous_decided << "\n\n";
   return 0;
 }
 
@@ -224,12 +183,40 @@ int run_demo(const DemoArgs& args, Lang lang) {
   std::cout << (en ? "Writing a synthetic scanned deck of " : "Tạo bộ ảnh quét mô phỏng gồm ") << args.sheets
             << (en ? " sheets…\n" : " tờ…\n");
   synth::DeckSummary summary;
+  fs::remove_all(out / "deck", ec);  // the scanner feeds every image in the folder: none from an earlier run
   if (const int rc = write_synthetic_deck(*p, (out / "deck").string(), args.sheets, args.seed, lang, &summary); rc != 0) return rc;
   std::cout << (en ? "Done: " : "Xong: ") << summary.sheets << (en ? " sheets, " : " tờ, ") << summary.images
             << (en ? " images; ground truth in " : " ảnh; đáp án trong ") << summary.truth_path << '\n';
-  std::cout << (en ? "Reading the scans…\n" : "Đọc các ảnh quét…\n");
-  if (const int rc = recognize_deck(*p, out / "deck", out / "recognition.jsonl", lang); rc != 0) return rc;
-  std::cout << (en ? "Ballots: " : "Phiếu bầu: ") << (out / "ballots").string() << '\n';
+  // A fresh congress database each run: the demo's own output, never a real congress's.
+  const std::string db = (out / "congress.db").string();
+  for (const auto* suffix : {"", "-wal", "-shm", ".key"}) fs::remove(db + suffix, ec);
+  fs::remove_all(db + ".images", ec);
+  fs::remove_all(db + ".spool", ec);
+  InitArgs init{db, (out / "example-congress.toml").string()};
+  if (const int rc = run_init(init, lang); rc != 0) return rc;
+  for (const auto& contest : p->election->contests) {
+    // Ballots issued: every delegate present received one of each (D of the example).
+    IssuedArgs issued{db, contest.id, 148, en ? "Secretary (demo)" : "Thư ký (demo)"};
+    if (const int rc = run_issued(issued, lang); rc != 0) return rc;
+  }
+  std::cout << (en ? "Scanning the deck with the simulated scanner (600 images/min)…\n" : "Quét bộ phiếu bằng máy quét mô phỏng (600 ảnh/phút)…\n");
+  ScanArgs scan;
+  scan.db_path = db;
+  scan.source = "sim:" + (out / "deck").string();
+  scan.images_per_minute = 600;
+  scan.operator_name = en ? "Operator (demo)" : "Người quét (demo)";
+  scan.quiet = true;
+  if (const int rc = run_scan(scan, lang); rc != 0) return rc;
+  std::cout << (en ? "How recognition read the deck:\n" : "Máy đọc bộ phiếu thế nào:\n");
+  if (const int rc = score_deck(*p, out / "deck", lang); rc != 0) return rc;
+  DbArgs results{db, false};
+  if (const int rc = run_results(results, lang); rc != 0) return rc;
+  std::cout << (en ? "Counting record (biên bản):\n" : "Biên bản kiểm phiếu:\n");
+  if (const int rc = run_report(results, (out / "record").string(), lang); rc != 0) return rc;
+  if (const int rc = run_audit_verify(results, lang); rc != 0) return rc;
+  std::cout << '\n' << (en ? "Congress database: " : "Cơ sở dữ liệu đại hội: ") << db << '\n'
+            << (en ? "Ballots: " : "Phiếu bầu: ") << (out / "ballots").string() << '\n'
+            << (en ? "Sheets waiting for the committee: kiemphieu waiting " : "Tờ chờ Ban kiểm phiếu: kiemphieu waiting ") << db << '\n';
   return 0;
 }
 

@@ -85,6 +85,7 @@ struct ScanArgs {
   std::string mode = "colour";
   bool simplex = false;
   std::string operator_name;
+  bool quiet = false;  // the live counter and the summary only, no line per sheet (the demo)
 };
 
 struct DbArgs {

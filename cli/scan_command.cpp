@@ -248,6 +248,7 @@ int run_scan(const ScanArgs& args, Lang lang) {
         } else {
           ++c.rejected;
         }
+        if (args.quiet) continue;
         std::cout << nlohmann::json{{"sheet", sheet->number}, {"side", sides[i].second}, {"image", inputs[i].image_name}, {"sheet_id", o.sheet.id},
                                     {"duplicate", o.duplicate}, {"round", o.sheet.round}, {"status", to_string(o.sheet.status)},
                                     {"wait_reasons", o.sheet.wait_reasons}}

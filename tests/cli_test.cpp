@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "tally/congress_db.hpp"
 #include "test_support.hpp"
 
 namespace kp {
@@ -120,7 +121,7 @@ TEST(Cli, BallotsRefuseANameThatDoesNotFit) {
   EXPECT_FALSE(fs::exists(dir.path() / "out" / "ubkt.pdf"));
 }
 
-TEST(Cli, DemoPrintsBallotsAndWritesADeck) {
+TEST(Cli, DemoScansTheDeckIntoACongressAndWritesTheRecord) {
   const test::ScratchDir dir;
   const auto r = test::run_cli("demo --sheets 4 --out " + test::quote_arg(dir.path().string()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -128,10 +129,18 @@ TEST(Cli, DemoPrintsBallotsAndWritesADeck) {
   EXPECT_TRUE(fs::exists(dir.path() / "ballots" / "layout.json"));
   EXPECT_TRUE(fs::exists(dir.path() / "deck" / "truth.jsonl"));
   EXPECT_TRUE(fs::exists(dir.path() / "example-congress.toml"));
-  EXPECT_TRUE(fs::exists(dir.path() / "recognition.jsonl"));
   EXPECT_TRUE(fs::exists(dir.path() / "record" / "bch-bien-ban.pdf"));
-  EXPECT_THAT(r.out, HasSubstr("Kết quả tạm thời"));
+  EXPECT_THAT(r.out, HasSubstr("\"sheets\":4"));  // the simulated scanner's batch summary
+  EXPECT_THAT(r.out, HasSubstr("\"end\":\"hopper_empty\""));
+  EXPECT_THAT(r.out, HasSubstr("TẠM THỜI"));
   EXPECT_THAT(r.out, HasSubstr("Đại hội"));
+  EXPECT_THAT(r.err, HasSubstr("kiểm tra: mọi thứ khớp"));
+  auto db = tally::CongressDb::open((dir.path() / "congress.db").string());
+  ASSERT_TRUE(db.has_value());
+  EXPECT_EQ(db->sheets()->size(), 4u);
+  // A second run starts a fresh congress in the same folder.
+  ASSERT_EQ(test::run_cli("demo --sheets 2 --out " + test::quote_arg(dir.path().string())).exit_code, 0);
+  EXPECT_EQ(tally::CongressDb::open((dir.path() / "congress.db").string())->sheets()->size(), 2u);
   const auto en = test::run_cli("--lang en demo --sheets 1 --out " + test::quote_arg((dir.path() / "en").string()));
   EXPECT_EQ(en.exit_code, 0);
   EXPECT_THAT(en.out, HasSubstr("Congress:"));
