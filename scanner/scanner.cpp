@@ -1,6 +1,7 @@
 #include "scanner/scanner.hpp"
 
 #include "scanner/internal/drivers.hpp"
+#include "scanner/internal/escl.hpp"
 
 namespace kp::scanner {
 
@@ -111,8 +112,9 @@ Result<std::unique_ptr<ScanSession>> open_source(const std::string& spec, const 
   if (driver == "sim" && !rest.empty()) return internal::open_simulated(rest, options.simulated);
   if (driver == "folder" && !rest.empty()) return internal::open_folder(rest, options.folder);
   if (driver == "sane" && !rest.empty()) return internal::open_sane(rest, options.sane_worker);
-  return fail("bad_source", {"Nguồn quét không hiểu được: " + spec + " (sim:THƯ_MỤC, folder:THƯ_MỤC, sane:THIẾT_BỊ)",
-                             "Unknown scan source: " + spec + " (sim:DIR, folder:DIR, sane:DEVICE)"},
+  if (driver == "escl" && !rest.empty()) return internal::open_escl(rest);
+  return fail("bad_source", {"Nguồn quét không hiểu được: " + spec + " (sim:THƯ_MỤC, folder:THƯ_MỤC, sane:THIẾT_BỊ, escl:http://MÁY:CỔNG)",
+                             "Unknown scan source: " + spec + " (sim:DIR, folder:DIR, sane:DEVICE, escl:http://HOST:PORT)"},
               spec);
 }
 
