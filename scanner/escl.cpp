@@ -60,7 +60,9 @@ std::optional<FaultKind> adf_fault(const std::string& status_xml) {
   return std::nullopt;
 }
 
-std::string scan_settings_xml(const ScanSettings& s, bool platen_only) {
+}  // namespace
+
+std::string escl_scan_settings_xml(const ScanSettings& s, bool platen_only) {
   const bool feeder = !platen_only && s.source != Source::flatbed;
   // The region: the paper in 1/300 inch (A4 2480 × 3508, A5 1748 × 2480, A3 3508 × 4961).
   int w = 2480, h = 3508;
@@ -79,6 +81,8 @@ std::string scan_settings_xml(const ScanSettings& s, bool platen_only) {
          std::to_string(s.dpi) + "</scan:YResolution><pwg:DocumentFormat>image/jpeg</pwg:DocumentFormat><scan:DocumentFormatExt>image/jpeg</scan:DocumentFormatExt>"
          "</scan:ScanSettings>";
 }
+
+namespace {
 
 class EsclSession final : public ScanSession {
  public:
@@ -187,7 +191,7 @@ class EsclSession final : public ScanSession {
  private:
   Result<void> start_job() {
     for (int attempt = 0;; ++attempt) {
-      auto posted = http_exchange(streams_, host_, "POST", base_ + "/ScanJobs", "text/xml", scan_settings_xml(settings_, false));
+      auto posted = http_exchange(streams_, host_, "POST", base_ + "/ScanJobs", "text/xml", escl_scan_settings_xml(settings_, false));
       if (!posted) {
         pending_.emplace_back(Fault{FaultKind::device_unplugged, 0, false, posted.error().message.en});
         return tl::unexpected(posted.error());
@@ -264,8 +268,8 @@ class EsclSession final : public ScanSession {
 
 }  // namespace
 
-Result<std::unique_ptr<ScanSession>> open_escl_over(StreamFactory streams, const std::string& host, const std::string& base, const std::string& id,
-                                                    const std::string& driver) {
+Result<std::unique_ptr<ScanSession>> open_escl_over(StreamFactory streams, const std::string& host, const std::string& base, DeviceInfo known) {
+  const std::string id = known.id;
   auto caps = http_exchange(streams, host, "GET", base + "/ScannerCapabilities");
   if (!caps) return tl::unexpected(caps.error());
   if (caps->status != 200) {
@@ -273,12 +277,11 @@ Result<std::unique_ptr<ScanSession>> open_escl_over(StreamFactory streams, const
                                    "The scanner gave no capabilities (HTTP " + std::to_string(caps->status) + ")"},
                 id);
   }
-  DeviceInfo info;
-  info.id = id;
-  info.driver = driver;
-  info.vendor = xml_first(caps->body, "Manufacturer").value_or("");
-  info.model = xml_first(caps->body, "MakeAndModel").value_or("eSCL scanner");
-  info.serial = xml_first(caps->body, "SerialNumber").value_or("");
+  // What the transport already knows (the kernel's USB strings) stands; eSCL fills the rest.
+  DeviceInfo info = std::move(known);
+  if (info.vendor.empty()) info.vendor = xml_first(caps->body, "Manufacturer").value_or("");
+  if (info.model.empty()) info.model = xml_first(caps->body, "MakeAndModel").value_or("eSCL scanner");
+  if (info.serial.empty()) info.serial = xml_first(caps->body, "SerialNumber").value_or("");
   info.capabilities = parse_capabilities(caps->body);
   return std::make_unique<EsclSession>(std::move(info), std::move(streams), host, base);
 }
@@ -289,7 +292,10 @@ Result<std::unique_ptr<ScanSession>> open_escl(const std::string& url_text) {
   if (url->path.empty()) url->path = "/eSCL";
   const std::string host = url->host + (url->port == 80 ? std::string() : ":" + std::to_string(url->port));
   // A page of a 300 dpi colour A4 takes a few seconds on a slow MFP; 60 s of silence is a fault.
-  return open_escl_over(tcp_streams(url->host, url->port, std::chrono::seconds(60)), host, url->path, "escl:" + url_text, "escl");
+  DeviceInfo known;
+  known.id = "escl:" + url_text;
+  known.driver = "escl";
+  return open_escl_over(tcp_streams(url->host, url->port, std::chrono::seconds(60)), host, url->path, std::move(known));
 }
 
 }  // namespace kp::scanner::internal

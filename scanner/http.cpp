@@ -54,6 +54,15 @@ Error broken(const std::string& what) {
 
 }  // namespace
 
+std::string http_request_bytes(const std::string& host, const std::string& method, const std::string& path, const std::string& content_type,
+                               const std::string& body) {
+  std::string request = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nAccept: */*\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    request += "Content-Type: " + (content_type.empty() ? std::string("text/xml") : content_type) + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  return request + "\r\n" + body;
+}
+
 StreamFactory tcp_streams(const std::string& host, int port, std::chrono::milliseconds timeout) {
   return [host, port, timeout]() -> Result<std::unique_ptr<ByteStream>> {
     addrinfo hints{};
@@ -84,12 +93,7 @@ Result<HttpResponse> http_exchange(const StreamFactory& connect, const std::stri
                                    const std::string& content_type, const std::string& body) {
   auto stream = connect();
   if (!stream) return tl::unexpected(stream.error());
-  std::string request = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nAccept: */*\r\n";
-  if (!body.empty() || method == "POST" || method == "PUT") {
-    request += "Content-Type: " + (content_type.empty() ? std::string("text/xml") : content_type) + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-  }
-  request += "\r\n" + body;
-  if (!(*stream)->write_all(request)) return tl::unexpected(broken("the request could not be sent"));
+  if (!(*stream)->write_all(http_request_bytes(host, method, path, content_type, body))) return tl::unexpected(broken("the request could not be sent"));
   // Headers, then the body to its end: by Content-Length, by chunks, or to the close.
   std::string data;
   std::size_t header_end = std::string::npos;

@@ -379,6 +379,12 @@ Result<std::vector<DeviceInfo>> discover_sane(const std::string& worker_program)
     d.vendor = h.value("vendor", "");
     d.model = h.value("model", "");
     d.serial = h.value("serial", "");
+    // A USB scanner's serial from the kernel when the backend does not say ("fujitsu:libusb:001:007").
+    int bus = 0, address = 0;
+    if (const auto at = d.id.find("libusb:"); d.serial.empty() && at != std::string::npos &&
+        std::sscanf(d.id.c_str() + at, "libusb:%d:%d", &bus, &address) == 2) {
+      d.serial = usb_serial(bus, address);
+    }
     d.capabilities = capabilities_from(h.value("capabilities", Json::object()));
     out.push_back(std::move(d));
   }

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "scanner/internal/frames.hpp"
+#include "scanner/internal/quirks.hpp"
 #include "scanner/scanner.hpp"
 
 namespace kp::scanner {
@@ -293,8 +294,18 @@ int sane_worker_main(const SaneWorkerArgs& args) {
     }
     if (status != SANE_STATUS_GOOD) {
       std::string kind = fault_for(status);
-      // The fujitsu backend reports a double feed as a jam plus its "double-feed" sensor.
-      if (status == SANE_STATUS_JAMMED && o.get_number("double-feed").value_or(0) != 0) kind = "double_feed";
+      // Some backends report a double feed as a jam plus a sensor (fujitsu: "double-feed"); which
+      // sensor is a quirk of the backend, read from the quirks file.
+      const auto* quirk = internal::quirks().for_sane_device(args.device);
+      if (status == SANE_STATUS_JAMMED && quirk != nullptr && !quirk->double_feed_sensor.empty()) {
+        // Some backends refuse options while a scan is under way: read again once it is cancelled.
+        auto sensor = o.get_number(quirk->double_feed_sensor);
+        if (!sensor) {
+          sane_cancel(handle);
+          sensor = o.get_number(quirk->double_feed_sensor);
+        }
+        if (sensor.value_or(0) != 0) kind = "double_feed";
+      }
       write_frame({{"type", "fault"}, {"kind", kind}, {"page", page}, {"detail", sane_strstatus(status)}});
       reason = "fault";
       break;

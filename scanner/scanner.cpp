@@ -62,7 +62,8 @@ std::string_view to_string(BatchEnd end) {
 }
 
 std::string DeviceInfo::identity() const {
-  std::string out = vendor.empty() ? model : vendor + " " + model;
+  // "Fujitsu fi-7160", not "Fujitsu Fujitsu fi-7160" when the model already names its maker.
+  std::string out = vendor.empty() || model.rfind(vendor, 0) == 0 ? model : vendor + " " + model;
   if (!serial.empty()) out += " (serial " + serial + ")";
   return out + " via " + driver;
 }
@@ -113,8 +114,9 @@ Result<std::unique_ptr<ScanSession>> open_source(const std::string& spec, const 
   if (driver == "folder" && !rest.empty()) return internal::open_folder(rest, options.folder);
   if (driver == "sane" && !rest.empty()) return internal::open_sane(rest, options.sane_worker);
   if (driver == "escl" && !rest.empty()) return internal::open_escl(rest);
-  return fail("bad_source", {"Nguồn quét không hiểu được: " + spec + " (sim:THƯ_MỤC, folder:THƯ_MỤC, sane:THIẾT_BỊ, escl:http://MÁY:CỔNG)",
-                             "Unknown scan source: " + spec + " (sim:DIR, folder:DIR, sane:DEVICE, escl:http://HOST:PORT)"},
+  if (driver == "usb" && !rest.empty()) return internal::open_usb(rest);
+  return fail("bad_source", {"Nguồn quét không hiểu được: " + spec + " (sim:THƯ_MỤC, folder:THƯ_MỤC, sane:THIẾT_BỊ, escl:http://MÁY:CỔNG, usb:VID:PID)",
+                             "Unknown scan source: " + spec + " (sim:DIR, folder:DIR, sane:DEVICE, escl:http://HOST:PORT, usb:VID:PID)"},
               spec);
 }
 
@@ -134,6 +136,9 @@ Result<std::vector<DeviceInfo>> discover_devices(const SourceOptions& options) {
   folder.model = "folder import (files written by the scanner's own capture software)";
   folder.capabilities = internal::folder_capabilities();
   out.push_back(folder);
+  auto usb = internal::discover_usb();
+  if (!usb) return tl::unexpected(usb.error());
+  out.insert(out.end(), usb->begin(), usb->end());
   auto sane = internal::discover_sane(options.sane_worker);
   if (!sane) return tl::unexpected(sane.error());
   out.insert(out.end(), sane->begin(), sane->end());

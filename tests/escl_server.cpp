@@ -8,9 +8,8 @@
 #include <cstring>
 
 namespace kp::test {
-namespace {
 
-std::string capabilities_xml(bool duplex) {
+std::string escl_capabilities_xml(bool duplex) {
   const std::string caps =
       "<scan:SettingProfiles><scan:SettingProfile><scan:ColorModes><scan:ColorMode>RGB24</scan:ColorMode><scan:ColorMode>Grayscale8</scan:ColorMode>"
       "</scan:ColorModes><scan:DocumentFormats><pwg:DocumentFormat>image/jpeg</pwg:DocumentFormat><scan:DocumentFormatExt>image/jpeg</scan:DocumentFormatExt>"
@@ -35,6 +34,8 @@ std::string capabilities_xml(bool duplex) {
          "<scan:FeederCapacity>50</scan:FeederCapacity><scan:AdfOptions><scan:AdfOption>DetectPaperLoaded</scan:AdfOption>"
          "<scan:AdfOption>Duplex</scan:AdfOption></scan:AdfOptions></scan:Adf></scan:ScannerCapabilities>";
 }
+
+namespace {
 
 void send_all(int fd, const std::string& bytes) {
   std::size_t done = 0;
@@ -126,7 +127,7 @@ void EsclServer::handle(int fd) {
   requests_.push_back(method + " " + path + " Host: " + host);
   const std::string xml = "text/xml";
   if (method == "GET" && path == "/eSCL/ScannerCapabilities") {
-    send_all(fd, response(200, "OK", xml, capabilities_xml(scenario_.duplex)));
+    send_all(fd, response(200, "OK", xml, escl_capabilities_xml(scenario_.duplex)));
   } else if (method == "GET" && path == "/eSCL/ScannerStatus") {
     const std::string adf = stopped_ ? scenario_.adf_state_at_stop : next_page_ < scenario_.pages.size() ? "ScannerAdfLoaded" : "ScannerAdfEmpty";
     send_all(fd, response(200, "OK", xml,

@@ -22,6 +22,10 @@ struct EsclScenario {
   std::optional<std::size_t> drop_on_page;   // this page (0-based) is cut halfway and the connection closed
 };
 
+// The capabilities document the local scanner serves (platen, simplex feeder, duplex feeder
+// when asked), also used by the USB tests.
+std::string escl_capabilities_xml(bool duplex);
+
 class EsclServer {
  public:
   explicit EsclServer(EsclScenario scenario);

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <regex>
+#include <set>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -210,6 +212,40 @@ INSTANTIATE_TEST_SUITE_P(Injected, SaneFaults,
                          ::testing::Values(std::pair{"SANE_STATUS_JAMMED", FaultKind::paper_jam},
                                            std::pair{"SANE_STATUS_COVER_OPEN", FaultKind::cover_open},
                                            std::pair{"SANE_STATUS_IO_ERROR", FaultKind::protocol_error}));
+
+// Which sensor tells a double feed from a jam is a quirk of the backend, read from the quirks
+// file: here the test backend's bool test option plays the fujitsu "double-feed" sensor.
+TEST(SaneDriver, ADoubleFeedSensorNamedInTheQuirksFile) {
+  const SaneConfig config("test");
+  const auto quirks = config.dir.path() / "quirks.toml";
+  test::write_file(quirks, "[[sane_backend]]\nname = \"test\"\ndouble_feed_sensor = \"bool-soft-select-soft-detect\"\n");
+  ::setenv("KIEMPHIEU_SCANNER_QUIRKS", quirks.c_str(), 1);
+  auto s = open_source("sane:test:0?enable-test-options=yes&bool-soft-select-soft-detect=yes&read-return-value=SANE_STATUS_JAMMED", fast());
+  ASSERT_TRUE(s.has_value());
+  const auto faults = only<Fault>(drain(**s));
+  ::unsetenv("KIEMPHIEU_SCANNER_QUIRKS");
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_EQ(faults[0].kind, FaultKind::double_feed);
+  // Without the quirk the same status is a plain jam.
+  auto plain = open_source("sane:test:0?enable-test-options=yes&bool-soft-select-soft-detect=yes&read-return-value=SANE_STATUS_JAMMED", fast());
+  const auto plain_faults = only<Fault>(drain(**plain));
+  ASSERT_EQ(plain_faults.size(), 1u);
+  EXPECT_EQ(plain_faults[0].kind, FaultKind::paper_jam);
+}
+
+// The udev rule lets the counting account open exactly the vendors the quirks file lists, and
+// every IPP-over-USB device.
+TEST(ScannerFiles, UdevRuleAndQuirksFileAgree) {
+  const std::string rules = test::read_file(test::source_path("scanner/udev/60-kiemphieu-scanners.rules"));
+  const std::string quirks = test::read_file(test::source_path("scanner/scanner-quirks.toml"));
+  std::set<std::string> in_rules, in_quirks;
+  const std::regex rule_vendor(R"re(ATTR\{idVendor\}=="([0-9a-f]{4})")re"), quirk_vendor(R"re(vendor_id\s*=\s*"([0-9a-f]{4})")re");
+  for (std::sregex_iterator it(rules.begin(), rules.end(), rule_vendor), end; it != end; ++it) in_rules.insert((*it)[1]);
+  for (std::sregex_iterator it(quirks.begin(), quirks.end(), quirk_vendor), end; it != end; ++it) in_quirks.insert((*it)[1]);
+  EXPECT_FALSE(in_rules.empty());
+  EXPECT_EQ(in_rules, in_quirks);
+  EXPECT_THAT(rules, HasSubstr("ENV{ID_USB_INTERFACES}==\"*:070104:*\""));
+}
 
 TEST(SaneDriver, AnUnknownDeviceIsNamed) {
   const SaneConfig config("test");

@@ -33,6 +33,10 @@ using StreamFactory = std::function<Result<std::unique_ptr<ByteStream>>()>;
 Result<HttpResponse> http_exchange(const StreamFactory& connect, const std::string& host, const std::string& method, const std::string& path,
                                    const std::string& content_type = {}, const std::string& body = {});
 
+// The request exactly as sent.
+std::string http_request_bytes(const std::string& host, const std::string& method, const std::string& path, const std::string& content_type = {},
+                               const std::string& body = {});
+
 // A TCP connection to host:port with a time limit on every read.
 StreamFactory tcp_streams(const std::string& host, int port, std::chrono::milliseconds timeout);
 
