@@ -163,5 +163,32 @@ TEST(Escl, TheLocalScannerServesAnIndependentClient) {
   EXPECT_THAT(server.requests(), Contains(HasSubstr("/NextDocument")));
 }
 
+// And by sane-airscan, the eSCL/WSD client most desktops use: configured by address with
+// discovery off, it lists the scanner and scans a feeder page from it (in gray: the local
+// scanner serves the deck's pages as they are, and airscan checks the mode it asked for).
+TEST(Escl, TheLocalScannerServesSaneAirscan) {
+  test::EsclScenario scenario;
+  scenario.pages = deck_pages(2);
+  const test::EsclServer server(scenario);
+  const test::ScratchDir config;
+  test::write_file(config.path() / "dll.conf", "airscan\n");
+  test::write_file(config.path() / "airscan.conf",
+                   "[devices]\n\"Kiemphieu Test\" = " + server.url() + ", eSCL\n[options]\ndiscovery = disable\n");
+  const std::string env = "SANE_CONFIG_DIR=" + test::quote_arg(config.path().string()) + " ";
+  const auto listed = test::run_command(env + "scanimage -L");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const auto start = listed.out.find("`airscan:");
+  ASSERT_NE(start, std::string::npos) << listed.out;
+  const std::string device = listed.out.substr(start + 1, listed.out.find('\'', start) - start - 1);
+  EXPECT_THAT(device, HasSubstr("Kiemphieu Test"));
+  const auto out = (config.path() / "page.pnm").string();
+  const auto scanned = test::run_command(env + "scanimage -d " + test::quote_arg(device) + " --source ADF --mode Gray --resolution 200 --format=pnm -o " +
+                                         test::quote_arg(out));
+  ASSERT_EQ(scanned.exit_code, 0) << scanned.err;
+  EXPECT_EQ(test::read_file(out).substr(0, 1), "P");
+  EXPECT_THAT(server.requests(), Contains(HasSubstr("POST /eSCL/ScanJobs")));
+  EXPECT_THAT(server.requests(), Contains(HasSubstr("/NextDocument")));
+}
+
 }  // namespace
 }  // namespace kp::scanner
