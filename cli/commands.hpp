@@ -86,6 +86,7 @@ struct ScanArgs {
   bool simplex = false;
   std::string operator_name;
   bool quiet = false;  // the live counter and the summary only, no line per sheet (the demo)
+  double watch_seconds = 0;  // devices: then report USB scanners arriving and leaving this long
 };
 
 struct DbArgs {

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   scan_cmd->add_flag("--simplex", scan.simplex, "front sides only (default: duplex)");
   scan_cmd->add_option("--operator", scan.operator_name, "who scans (default: the login name)");
   auto* devices_cmd = app.add_subcommand("devices", "Liệt kê máy quét và khả năng / list scanners and their capabilities");
+  devices_cmd->add_option("--watch", scan.watch_seconds, "then report USB scanners plugged in and out for SECONDS (Ctrl-C ends)");
   auto* worker_cmd = app.add_subcommand("sane-worker", "(internal) the SANE worker process");
   worker_cmd->group("");  // hidden: run by `scan` and `devices` only
   kp::scanner::SaneWorkerArgs worker;

@@ -276,6 +276,37 @@ int run_scan(const ScanArgs& args, Lang lang) {
   return clean && failures == 0 ? 0 : 1;
 }
 
+namespace {
+
+// Arrivals and departures until the time is up or Ctrl-C.
+int watch_devices(double seconds, Lang lang) {
+  auto watcher = scanner::watch_usb_devices();
+  if (!watcher) {
+    print_error(watcher.error(), lang);
+    return 1;
+  }
+  static std::atomic<bool> stop{false};
+  struct sigaction sa {};
+  sa.sa_handler = [](int) { stop = true; };
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  const auto until = Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+  while (!stop && Clock::now() < until) {
+    const auto event = (*watcher)->next(std::chrono::milliseconds(200));
+    if (!event) continue;
+    if (const auto* arrived = std::get_if<scanner::DeviceArrived>(&*event)) {
+      const auto& d = arrived->device;
+      std::cout << nlohmann::json{{"event", "arrived"}, {"id", d.id}, {"vendor", d.vendor}, {"model", d.model}, {"serial", d.serial}}.dump() << '\n'
+                << std::flush;
+    } else if (const auto* left = std::get_if<scanner::DeviceLeft>(&*event)) {
+      std::cout << nlohmann::json{{"event", "left"}, {"id", left->device_id}}.dump() << '\n' << std::flush;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
 int run_devices(const ScanArgs& args, Lang lang) {
   const auto devices = scanner::discover_devices(source_options(args));
   if (!devices) {
@@ -300,7 +331,8 @@ int run_devices(const ScanArgs& args, Lang lang) {
                      .dump()
               << '\n';
   }
-  return 0;
+  std::cout << std::flush;
+  return args.watch_seconds > 0 ? watch_devices(args.watch_seconds, lang) : 0;
 }
 
 }  // namespace kp::cli

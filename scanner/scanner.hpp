@@ -142,6 +142,18 @@ Result<std::unique_ptr<ScanSession>> open_source(const std::string& spec, const 
 // as how to use them; SANE devices through the worker process).
 Result<std::vector<DeviceInfo>> discover_devices(const SourceOptions& options);
 
+// USB scanners arriving and leaving (libusb hotplug): an arrival carries the device's identity
+// (maker, model and serial as the kernel read them), a departure its id. Devices with an
+// IPP-over-USB interface and those of the vendors in the quirks file are reported.
+class DeviceWatcher {
+ public:
+  virtual ~DeviceWatcher() = default;
+  // The next arrival or departure, or nullopt when none came within `timeout`.
+  virtual std::optional<ScanEvent> next(std::chrono::milliseconds timeout) = 0;
+};
+// Fails with "no_hotplug" where libusb cannot watch (no USB stack, no udev).
+Result<std::unique_ptr<DeviceWatcher>> watch_usb_devices();
+
 // The SANE worker process's main: speaks to libsane in its own process so a crashing or hanging
 // backend cannot take the count down. Reads nothing, writes framed events to stdout. `extra`
 // sets backend options by name after the standard ones (a device spec "sane:DEV?name=value&…").

@@ -3,13 +3,16 @@
 // one exchange at a time, every response read to its end, "Host: localhost".
 #include <libusb-1.0/libusb.h>
 
+#include <deque>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <memory>
 
 #include "scanner/internal/drivers.hpp"
 #include "scanner/internal/escl.hpp"
 #include "scanner/internal/http.hpp"
+#include "scanner/internal/quirks.hpp"
 
 namespace kp::scanner::internal {
 namespace {
@@ -249,5 +252,97 @@ Result<std::unique_ptr<ScanSession>> open_usb(const std::string& spec) {
 }
 
 std::string usb_serial(int bus, int address) { return identity_of(bus, address).serial; }
+
+namespace {
+
+bool is_scanner(libusb_device* dev, const libusb_device_descriptor& d) {
+  if (ipp_interface(dev)) return true;
+  for (const auto& v : quirks().usb) {
+    if (v.vendor_id == hex4(d.idVendor)) return true;
+  }
+  return false;
+}
+
+class UsbWatcher final : public DeviceWatcher {
+  struct Private {};
+
+ public:
+  // Built by create() only: the callback needs the object at a fixed address.
+  explicit UsbWatcher(Private) {}
+
+  static Result<std::unique_ptr<DeviceWatcher>> create() {
+    auto w = std::make_unique<UsbWatcher>(Private{});
+    if (w->context_.ctx == nullptr || libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) == 0) {
+      return fail("no_hotplug", {"Không theo dõi được thiết bị USB cắm vào / rút ra trên máy này", "USB devices cannot be watched on this machine"});
+    }
+    const int rc = libusb_hotplug_register_callback(
+        w->context_.ctx, static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
+        static_cast<libusb_hotplug_flag>(0), LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY, &UsbWatcher::on_event,
+        w.get(), &w->handle_);
+    if (rc != LIBUSB_SUCCESS) return fail("no_hotplug", {"Không đăng ký được theo dõi USB", "Cannot register for USB hotplug"});
+    w->registered_ = true;
+    return std::unique_ptr<DeviceWatcher>(std::move(w));
+  }
+
+  ~UsbWatcher() override {
+    if (registered_) libusb_hotplug_deregister_callback(context_.ctx, handle_);
+  }
+  UsbWatcher(const UsbWatcher&) = delete;
+  UsbWatcher& operator=(const UsbWatcher&) = delete;
+
+  std::optional<ScanEvent> next(std::chrono::milliseconds timeout) override {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (events_.empty()) {
+      const auto left = std::chrono::duration_cast<std::chrono::microseconds>(until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      timeval tv{static_cast<time_t>(left.count() / 1000000), static_cast<suseconds_t>(left.count() % 1000000)};
+      libusb_handle_events_timeout_completed(context_.ctx, &tv, nullptr);
+    }
+    ScanEvent e = std::move(events_.front());
+    events_.pop_front();
+    return e;
+  }
+
+ private:
+  static int LIBUSB_CALL on_event(libusb_context*, libusb_device* dev, libusb_hotplug_event event, void* self) {
+    auto* w = static_cast<UsbWatcher*>(self);
+    libusb_device_descriptor d{};
+    libusb_get_device_descriptor(dev, &d);
+    const std::string id = "usb:" + hex4(d.idVendor) + ":" + hex4(d.idProduct);
+    if (event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED) {
+      if (!is_scanner(dev, d)) return 0;
+      const Identity who = identity_of(libusb_get_bus_number(dev), libusb_get_device_address(dev));
+      DeviceInfo info;
+      info.id = id;
+      info.driver = "usb";
+      info.vendor = who.manufacturer;
+      info.model = who.product;
+      info.serial = who.serial;
+      w->present_.insert(id);
+      w->events_.emplace_back(DeviceArrived{std::move(info)});
+    } else if (w->present_.erase(id) != 0) {
+      w->events_.emplace_back(DeviceLeft{id});
+    }
+    return 0;  // stay registered
+  }
+
+  Context context_;
+  libusb_hotplug_callback_handle handle_ = 0;
+  bool registered_ = false;
+  std::deque<ScanEvent> events_;
+  std::set<std::string> present_;
+};
+
+}  // namespace
+
+}  // namespace kp::scanner::internal
+
+namespace kp::scanner {
+
+Result<std::unique_ptr<DeviceWatcher>> watch_usb_devices() { return internal::UsbWatcher::create(); }
+
+}  // namespace kp::scanner
+
+namespace kp::scanner::internal {
 
 }  // namespace kp::scanner::internal

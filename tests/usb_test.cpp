@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <umockdev.h>
 
 #include "escl_server.hpp"
 #include "scanner/internal/escl.hpp"
@@ -132,6 +133,49 @@ TEST(UsbScanner, ScanTakesAPageOverIppUsbIntoTheCongress) {
   ASSERT_EQ(sheets.size(), 1u);
   EXPECT_EQ(sheets[0].contest_id, "bch");
   EXPECT_TRUE(opened->verify().empty());
+}
+
+// Hotplug: the same scanner plugged in and pulled out of a umockdev testbed while a watcher
+// runs. umockdev must be preloaded before the program starts, so the outer test runs this
+// binary again under umockdev-wrapper with only the inner test selected.
+TEST(UsbHotplug, ArrivalAndDepartureAreReported) {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  ASSERT_FALSE(ec);
+  const auto r = test::run_command("timeout 60 umockdev-wrapper " + test::quote_arg(self.string()) +
+                                   " --gtest_also_run_disabled_tests --gtest_filter=UsbHotplug.DISABLED_InsideTestbed");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[  PASSED  ] 1 test"));
+}
+
+TEST(UsbHotplug, DISABLED_InsideTestbed) {
+  const char* preload = std::getenv("LD_PRELOAD");
+  ASSERT_TRUE(preload != nullptr && std::string(preload).find("libumockdev-preload") != std::string::npos) << "run under umockdev-wrapper";
+  UMockdevTestbed* testbed = umockdev_testbed_new();
+  auto watcher = watch_usb_devices();
+  ASSERT_TRUE(watcher.has_value()) << watcher.error().message.en;
+  const MockScanner files(UsbScript{});
+  GError* error = nullptr;
+  ASSERT_TRUE(umockdev_testbed_add_from_file(testbed, files.device.c_str(), &error)) << (error != nullptr ? error->message : "");
+  const char* syspath = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-3";
+  umockdev_testbed_uevent(testbed, syspath, "add");
+  std::optional<ScanEvent> arrived;
+  for (int i = 0; i < 50 && !arrived; ++i) arrived = (*watcher)->next(std::chrono::milliseconds(100));
+  ASSERT_TRUE(arrived.has_value());
+  ASSERT_TRUE(std::holds_alternative<DeviceArrived>(*arrived));
+  const DeviceInfo& d = std::get<DeviceArrived>(*arrived).device;
+  EXPECT_EQ(d.id, "usb:04f9:0999");
+  EXPECT_EQ(d.serial, "USB-0001");
+  EXPECT_EQ(d.model, "Test IPP-USB Scanner");
+  umockdev_testbed_uevent(testbed, syspath, "remove");
+  umockdev_testbed_remove_device(testbed, syspath);
+  std::optional<ScanEvent> left;
+  for (int i = 0; i < 50 && !left; ++i) left = (*watcher)->next(std::chrono::milliseconds(100));
+  ASSERT_TRUE(left.has_value());
+  ASSERT_TRUE(std::holds_alternative<DeviceLeft>(*left));
+  EXPECT_EQ(std::get<DeviceLeft>(*left).device_id, "usb:04f9:0999");
+  watcher->reset();
+  g_object_unref(testbed);
 }
 
 }  // namespace
