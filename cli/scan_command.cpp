@@ -187,6 +187,7 @@ int run_scan(const ScanArgs& args, Lang lang) {
       }
       if (const auto* status = std::get_if<scanner::Status>(&event)) {
         if (status->kind == scanner::StatusKind::cover_open) std::cerr << '\n' << (en ? "Cover open\n" : "Nắp máy quét đang mở\n");
+        if (status->kind == scanner::StatusKind::warming_up) std::cerr << '\n' << (en ? "The scanner is warming up…\n" : "Máy quét đang khởi động đèn…\n");
         continue;
       }
       const auto* sheet = std::get_if<scanner::Sheet>(&event);

@@ -139,6 +139,15 @@ class EsclSession final : public ScanSession {
         return end_after(BatchEnd::device_lost);
       }
       if (page->status == 503) {
+        if (busy_ == 0 && !warming_said_) {
+          // A scanner warming its lamp says so in its state ("Testing"): tell the operator once.
+          const auto status = http_exchange(streams_, host_, "GET", base_ + "/ScannerStatus");
+          if (status && status->status == 200 && xml_first(status->body, "State").value_or("") == "Testing") {
+            warming_said_ = true;
+            ++busy_;
+            return Status{StatusKind::warming_up};
+          }
+        }
         if (++busy_ > kBusyRetries) {
           pending_.emplace_back(Fault{FaultKind::timeout, sheets_ + 1, false, "NextDocument answered 503 for too long"});
           return end_after(BatchEnd::fault);
@@ -261,6 +270,7 @@ class EsclSession final : public ScanSession {
   std::deque<ScanEvent> pending_;
   std::int64_t sheets_ = 0;
   int busy_ = 0;
+  bool warming_said_ = false;
   std::atomic<bool> cancelled_{false};
   bool ended_ = false;
   BatchEnd end_ = BatchEnd::hopper_empty;

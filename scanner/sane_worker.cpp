@@ -273,6 +273,7 @@ int sane_worker_main(const SaneWorkerArgs& args) {
                {"capabilities", capabilities(o)}});
   std::string reason = "hopper_empty";
   for (int page = 1;; ++page) {
+    // (SANE 1.0 has no warming-up status: backends wait for the lamp inside sane_start.)
     SANE_Status status = sane_start(handle);
     if (status == SANE_STATUS_NO_DOCS) {
       write_frame({{"type", "status"}, {"kind", "hopper_empty"}});

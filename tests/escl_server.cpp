@@ -55,6 +55,7 @@ std::string response(int status, const std::string& reason, const std::string& t
 
 EsclServer::EsclServer(EsclScenario scenario) : scenario_(std::move(scenario)) {
   busy_job_left_ = scenario_.busy_before_job;
+  warming_left_ = scenario_.warming_up;
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -132,7 +133,8 @@ void EsclServer::handle(int fd) {
     const std::string adf = stopped_ ? scenario_.adf_state_at_stop : next_page_ < scenario_.pages.size() ? "ScannerAdfLoaded" : "ScannerAdfEmpty";
     send_all(fd, response(200, "OK", xml,
                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?><scan:ScannerStatus xmlns:scan=\"http://schemas.hp.com/imaging/escl/2011/05/03\" "
-                          "xmlns:pwg=\"http://www.pwg.org/schemas/2010/12/sm\"><pwg:Version>2.63</pwg:Version><pwg:State>Idle</pwg:State>"
+                          "xmlns:pwg=\"http://www.pwg.org/schemas/2010/12/sm\"><pwg:Version>2.63</pwg:Version><pwg:State>" +
+                          std::string(warming_left_ > 0 ? "Testing" : "Idle") + "</pwg:State>"
                           "<scan:AdfState>" + adf + "</scan:AdfState></scan:ScannerStatus>"));
   } else if (method == "POST" && path == "/eSCL/ScanJobs") {
     if (busy_job_left_ > 0) {
@@ -145,6 +147,11 @@ void EsclServer::handle(int fd) {
     busy_page_left_ = scenario_.busy_before_each_page;
     send_all(fd, response(201, "Created", xml, "", "Location: http://127.0.0.1:" + std::to_string(port_) + "/eSCL/ScanJobs/job-" + std::to_string(jobs_) + "\r\n"));
   } else if (method == "GET" && path.find("/NextDocument") != std::string::npos) {
+    if (warming_left_ > 0) {
+      --warming_left_;
+      send_all(fd, response(503, "Service Unavailable", xml, ""));
+      return;
+    }
     if (busy_page_left_ > 0) {
       --busy_page_left_;
       send_all(fd, response(503, "Service Unavailable", xml, ""));

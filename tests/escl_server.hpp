@@ -17,6 +17,7 @@ struct EsclScenario {
   bool duplex = true;                        // offers AdfDuplexInputCaps
   int busy_before_job = 0;                   // 503 answers to POST ScanJobs first
   int busy_before_each_page = 0;             // 503 answers before each page
+  int warming_up = 0;                        // 503 answers to the first NextDocument while the state is "Testing"
   std::optional<std::size_t> stop_after;     // pages delivered before the feeder stops
   std::string adf_state_at_stop = "ScannerAdfEmpty";
   std::optional<std::size_t> drop_on_page;   // this page (0-based) is cut halfway and the connection closed
@@ -51,6 +52,7 @@ class EsclServer {
   std::size_t next_page_ = 0;
   int busy_job_left_ = 0;
   int busy_page_left_ = 0;
+  int warming_left_ = 0;
   int jobs_ = 0;
   bool platen_job_ = false;
   bool stopped_ = false;

@@ -89,6 +89,19 @@ TEST(Escl, BusyAnswersAreWaitedFor) {
   EXPECT_TRUE(only<Fault>(events).empty());
 }
 
+TEST(Escl, AWarmingLampIsSaidOnce) {
+  test::EsclScenario scenario;
+  scenario.pages = deck_pages(1);
+  scenario.warming_up = 3;
+  const test::EsclServer server(scenario);
+  auto s = open(server, Source::adf_front);
+  ASSERT_TRUE(s);
+  const auto events = drain(*s);
+  const auto statuses = only<Status>(events);
+  EXPECT_EQ(std::count_if(statuses.begin(), statuses.end(), [](const Status& st) { return st.kind == StatusKind::warming_up; }), 1);
+  EXPECT_EQ(only<Sheet>(events).size(), 1u);
+}
+
 class EsclStops : public ::testing::TestWithParam<std::pair<const char*, FaultKind>> {};
 
 TEST_P(EsclStops, AreTypedFromTheAdfState) {
