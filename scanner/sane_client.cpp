@@ -222,6 +222,8 @@ class SaneSession final : public ScanSession {
       if (!frame) {
         const std::string ending = why == "timeout" ? "stopped answering" : worker_->ending();
         worker_->stop();
+        // A worker that already named the fault and then died while closing adds nothing new.
+        if (fault_said_) return end_after(BatchEnd::fault);
         pending_.emplace_back(Fault{why == "timeout" ? FaultKind::timeout : FaultKind::protocol_error, sheets_ + 1, false,
                                     "the SANE worker " + ending + (front_ ? " after the front of the sheet" : "")});
         return end_after(why == "timeout" ? BatchEnd::fault : BatchEnd::device_lost);
@@ -249,6 +251,7 @@ class SaneSession final : public ScanSession {
       if (type == "fault") {
         // The sheet being fed is not delivered, even when its front was read.
         front_.reset();
+        fault_said_ = true;
         pending_.emplace_back(Fault{fault_kind(h.value("kind", "")).value_or(FaultKind::protocol_error), sheets_ + 1, false, h.value("detail", "")});
         continue;
       }
@@ -327,6 +330,7 @@ class SaneSession final : public ScanSession {
   std::deque<ScanEvent> pending_;
   std::int64_t sheets_ = 0;
   std::atomic<bool> cancelled_{false};
+  bool fault_said_ = false;
   bool ended_ = false;
   BatchEnd end_ = BatchEnd::hopper_empty;
 };

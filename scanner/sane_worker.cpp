@@ -4,6 +4,7 @@
 // process sees the pipe end or time out and reports a typed fault.
 #include <sane/sane.h>
 #include <sane/saneopts.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -204,6 +205,9 @@ int end_with(const std::string& reason) {
 }  // namespace
 
 int sane_worker_main(const SaneWorkerArgs& args) {
+  // A network backend writing to a saned that died must get an error, not kill the worker
+  // before it has said why.
+  ::signal(SIGPIPE, SIG_IGN);
   SANE_Int version = 0;
   if (sane_init(&version, nullptr) != SANE_STATUS_GOOD) {
     write_frame({{"type", "fault"}, {"kind", "protocol_error"}, {"detail", "sane_init failed"}});

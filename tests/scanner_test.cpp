@@ -2,7 +2,9 @@
 // import with files written the way capture software writes them, libsane with the `test`
 // backend in a private SANE_CONFIG_DIR, saned on loopback killed in the middle of a page, and
 // `kiemphieu scan` end to end into a congress database.
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -293,7 +295,18 @@ TEST(SaneDriver, SanedOnLoopbackKilledMidPage) {
   const pid_t saned = saned_process.pid;
   const SaneConfig client("net");
   test::write_file(client.dir.path() / "net.conf", "connect_timeout = 5\n127.0.0.1\n");
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Wait until saned listens (a loaded machine starts it slowly).
+  for (int i = 0; i < 100; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(6566);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   // Slow pages (a delay per buffer) so the kill lands inside one.
   auto s = open_source("sane:net:127.0.0.1:test:0?read-limit=yes&read-limit-size=4096&read-delay=yes&read-delay-duration=20000", fast());
   ASSERT_TRUE(s.has_value());
