@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "scanner/internal/drivers.hpp"
+#include "scanner/internal/pending_events.hpp"
+#include "scanner/internal/sheet_assembly.hpp"
 #include "scanner/internal/escl.hpp"
 #include "scanner/internal/http.hpp"
 #include "scanner/internal/xml_text.hpp"
@@ -14,7 +16,6 @@
 namespace kp::scanner::internal {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 // A scanner answers 503 while it warms up or pulls the next sheet; this many tries, this far
 // apart, before the wait counts as a time-out (30 s: a cold lamp on an office MFP).
@@ -87,10 +88,12 @@ namespace {
 class EsclSession final : public ScanSession {
  public:
   EsclSession(DeviceInfo info, StreamFactory streams, std::string host, std::string base)
-      : info_(std::move(info)), streams_(std::move(streams)), host_(std::move(host)), base_(std::move(base)) {}
+      : info_(std::move(info)), streams_(std::move(streams)), host_(std::move(host)), base_(std::move(base)) {
+    sheets_.set_duplex(settings_.source == Source::adf_duplex);
+  }
 
   ~EsclSession() override {
-    if (!job_.empty() && !ended_) (void)http_exchange(streams_, host_, "DELETE", job_path_);
+    if (!job_.empty() && !pending_.ended()) (void)http_exchange(streams_, host_, "DELETE", job_path_);
   }
   EsclSession(const EsclSession&) = delete;
   EsclSession& operator=(const EsclSession&) = delete;
@@ -116,27 +119,27 @@ class EsclSession final : public ScanSession {
     }
     if (!caps.modes.empty() && std::find(caps.modes.begin(), caps.modes.end(), s.mode) == caps.modes.end()) s.mode = caps.modes.front();
     settings_ = s;
+    sheets_.set_duplex(s.source == Source::adf_duplex);
     return s;
   }
 
   void cancel() override { cancelled_ = true; }
 
   ScanEvent next() override {
-    if (!pending_.empty()) return pop();
-    if (ended_) return BatchEnded{end_};
+    if (pending_.has_next()) return pending_.next();
     if (job_.empty()) {
-      if (auto started = start_job(); !started) return end_after(BatchEnd::fault);
+      if (auto started = start_job(); !started) return pending_.end_after(BatchEnd::fault);
     }
     while (true) {
       if (cancelled_) {
         (void)http_exchange(streams_, host_, "DELETE", job_path_);
-        return end_after(BatchEnd::cancelled);
+        return pending_.end_after(BatchEnd::cancelled);
       }
       auto page = http_exchange(streams_, host_, "GET", job_path_ + "/NextDocument");
       if (!page) {
         // The connection broke inside a page: that sheet was not delivered.
-        pending_.emplace_back(Fault{FaultKind::protocol_error, sheets_ + 1, false, page.error().message.en});
-        return end_after(BatchEnd::device_lost);
+        pending_.push(Fault{FaultKind::protocol_error, sheets_.current(), false, page.error().message.en});
+        return pending_.end_after(BatchEnd::device_lost);
       }
       if (page->status == 503) {
         if (busy_ == 0 && !warming_said_) {
@@ -149,50 +152,34 @@ class EsclSession final : public ScanSession {
           }
         }
         if (++busy_ > kBusyRetries) {
-          pending_.emplace_back(Fault{FaultKind::timeout, sheets_ + 1, false, "NextDocument answered 503 for too long"});
-          return end_after(BatchEnd::fault);
+          pending_.push(Fault{FaultKind::timeout, sheets_.current(), false, "NextDocument answered 503 for too long"});
+          return pending_.end_after(BatchEnd::fault);
         }
         std::this_thread::sleep_for(kBusyPause);
         continue;
       }
       busy_ = 0;
       if (page->status == 200) {
-        SideImage side{std::move(page->body), ".jpg", ""};
-        if (settings_.source == Source::adf_duplex && !front_) {
-          front_ = std::move(side);
-          continue;
-        }
-        Sheet sheet;
-        sheet.number = ++sheets_;
-        if (front_) {
-          sheet.front = std::move(*front_);
-          sheet.back = std::move(side);
-          front_.reset();
-        } else {
-          sheet.front = std::move(side);
-        }
-        sheet.scanned_at = Clock::now();
-        return sheet;
+        if (auto sheet = sheets_.add(SideImage{std::move(page->body), ".jpg", ""})) return std::move(*sheet);
+        continue;
       }
       // 404 (or another end of the job): the feeder ran empty, unless the ADF says otherwise.
       const auto status = http_exchange(streams_, host_, "GET", base_ + "/ScannerStatus");
       const auto fault = status && status->status == 200 ? adf_fault(status->body) : std::optional<FaultKind>{};
-      if (front_) {
-        front_.reset();
-        pending_.emplace_back(Fault{fault.value_or(FaultKind::protocol_error), sheets_ + 1, false, "front scanned without its back"});
-        return end_after(BatchEnd::fault);
+      if (sheets_.holding_front()) {
+        sheets_.drop_front();
+        pending_.push(Fault{fault.value_or(FaultKind::protocol_error), sheets_.current(), false, "front scanned without its back"});
+        return pending_.end_after(BatchEnd::fault);
       }
       if (fault) {
-        pending_.emplace_back(Fault{*fault, sheets_ + 1, false, "ADF state: " + xml_first(status->body, "AdfState").value_or("")});
-        return end_after(BatchEnd::fault);
+        pending_.push(Fault{*fault, sheets_.current(), false, "ADF state: " + xml_first(status->body, "AdfState").value_or("")});
+        return pending_.end_after(BatchEnd::fault);
       }
       if (page->status != 404) {
-        pending_.emplace_back(Fault{FaultKind::protocol_error, sheets_ + 1, false, "NextDocument answered " + std::to_string(page->status)});
-        return end_after(BatchEnd::fault);
+        pending_.push(Fault{FaultKind::protocol_error, sheets_.current(), false, "NextDocument answered " + std::to_string(page->status)});
+        return pending_.end_after(BatchEnd::fault);
       }
-      pending_.emplace_back(BatchEnded{BatchEnd::hopper_empty});
-      ended_ = true;
-      end_ = BatchEnd::hopper_empty;
+      pending_.end_batch(BatchEnd::hopper_empty);
       return Status{StatusKind::hopper_empty};
     }
   }
@@ -202,7 +189,7 @@ class EsclSession final : public ScanSession {
     for (int attempt = 0;; ++attempt) {
       auto posted = http_exchange(streams_, host_, "POST", base_ + "/ScanJobs", "text/xml", escl_scan_settings_xml(settings_, false));
       if (!posted) {
-        pending_.emplace_back(Fault{FaultKind::device_unplugged, 0, false, posted.error().message.en});
+        pending_.push(Fault{FaultKind::device_unplugged, 0, false, posted.error().message.en});
         return tl::unexpected(posted.error());
       }
       if (posted->status == 503 && attempt < 6) {
@@ -210,7 +197,7 @@ class EsclSession final : public ScanSession {
         continue;
       }
       if (posted->status == 503) {
-        pending_.emplace_back(Fault{FaultKind::device_busy, 0, false, "ScanJobs answered 503: the scanner is busy"});
+        pending_.push(Fault{FaultKind::device_busy, 0, false, "ScanJobs answered 503: the scanner is busy"});
         return fail("device_busy", {"Máy quét bận", "The scanner is busy"});
       }
       if (posted->status == 409) {
@@ -220,18 +207,16 @@ class EsclSession final : public ScanSession {
         const Fault f = adf.find("Empty") != std::string::npos ? Fault{FaultKind::protocol_error, 0, false, "the feeder is empty"}
                                                                 : Fault{FaultKind::device_busy, 0, false, "ScanJobs answered 409"};
         if (adf.find("Empty") != std::string::npos) {
-          pending_.emplace_back(Status{StatusKind::hopper_empty});
-          pending_.emplace_back(BatchEnded{BatchEnd::hopper_empty});
-          ended_ = true;
-          end_ = BatchEnd::hopper_empty;
+          pending_.push(Status{StatusKind::hopper_empty});
+          pending_.end_batch(BatchEnd::hopper_empty);
           job_ = "none";
           return {};
         }
-        pending_.emplace_back(f);
+        pending_.push(f);
         return fail("device_busy", {"Máy quét bận", "The scanner is busy"});
       }
       if (posted->status != 201) {
-        pending_.emplace_back(Fault{FaultKind::protocol_error, 0, false, "ScanJobs answered " + std::to_string(posted->status)});
+        pending_.push(Fault{FaultKind::protocol_error, 0, false, "ScanJobs answered " + std::to_string(posted->status)});
         return fail("protocol_error", {"Máy quét từ chối lệnh quét", "The scanner refused the scan job"});
       }
       job_ = posted->headers["location"];
@@ -246,18 +231,6 @@ class EsclSession final : public ScanSession {
     }
   }
 
-  ScanEvent pop() {
-    ScanEvent e = std::move(pending_.front());
-    pending_.pop_front();
-    return e;
-  }
-
-  ScanEvent end_after(BatchEnd end) {
-    ended_ = true;
-    end_ = end;
-    pending_.emplace_back(BatchEnded{end});
-    return pop();
-  }
 
   DeviceInfo info_;
   StreamFactory streams_;
@@ -266,14 +239,11 @@ class EsclSession final : public ScanSession {
   ScanSettings settings_;
   std::string job_;
   std::string job_path_;
-  std::optional<SideImage> front_;
-  std::deque<ScanEvent> pending_;
-  std::int64_t sheets_ = 0;
+  PendingEvents pending_;
+  SheetAssembler sheets_;
   int busy_ = 0;
   bool warming_said_ = false;
   std::atomic<bool> cancelled_{false};
-  bool ended_ = false;
-  BatchEnd end_ = BatchEnd::hopper_empty;
 };
 
 }  // namespace

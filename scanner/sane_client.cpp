@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "scanner/internal/drivers.hpp"
+#include "scanner/internal/pending_events.hpp"
+#include "scanner/internal/sheet_assembly.hpp"
 
 extern char** environ;
 
@@ -20,7 +22,6 @@ namespace kp::scanner::internal {
 namespace {
 
 using Json = nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 // A scanner warming up or a slow feeder can be silent this long before the worker is judged hung.
 constexpr auto kWorkerSilence = std::chrono::seconds(90);
@@ -202,20 +203,19 @@ class SaneSession final : public ScanSession {
   void cancel() override { cancelled_ = true; }
 
   ScanEvent next() override {
-    if (!pending_.empty()) return pop();
-    if (ended_) return BatchEnded{end_};
+    if (pending_.has_next()) return pending_.next();
     if (!worker_) {
       if (auto started = start(applied_); !started) {
-        pending_.emplace_back(Fault{FaultKind::protocol_error, 0, false, started.error().message.en});
-        return end_after(BatchEnd::fault);
+        pending_.push(Fault{FaultKind::protocol_error, 0, false, started.error().message.en});
+        return pending_.end_after(BatchEnd::fault);
       }
-      if (!pending_.empty()) return pop();
+      if (pending_.has_next()) return pending_.next();
     }
     while (true) {
       if (cancelled_) {
         // Stopping the worker mid-page drops only that page, whose sheet was not delivered.
         worker_->stop();
-        return end_after(BatchEnd::cancelled);
+        return pending_.end_after(BatchEnd::cancelled);
       }
       std::string why;
       auto frame = worker_->read(why);
@@ -223,36 +223,22 @@ class SaneSession final : public ScanSession {
         const std::string ending = why == "timeout" ? "stopped answering" : worker_->ending();
         worker_->stop();
         // A worker that already named the fault and then died while closing adds nothing new.
-        if (fault_said_) return end_after(BatchEnd::fault);
-        pending_.emplace_back(Fault{why == "timeout" ? FaultKind::timeout : FaultKind::protocol_error, sheets_ + 1, false,
-                                    "the SANE worker " + ending + (front_ ? " after the front of the sheet" : "")});
-        return end_after(why == "timeout" ? BatchEnd::fault : BatchEnd::device_lost);
+        if (fault_said_) return pending_.end_after(BatchEnd::fault);
+        pending_.push(Fault{why == "timeout" ? FaultKind::timeout : FaultKind::protocol_error, sheets_.current(), false,
+                                    "the SANE worker " + ending + (sheets_.holding_front() ? " after the front of the sheet" : "")});
+        return pending_.end_after(why == "timeout" ? BatchEnd::fault : BatchEnd::device_lost);
       }
       const Json& h = frame->first;
       const std::string type = h.value("type", "");
       if (type == "page") {
-        SideImage side{std::move(frame->second), h.value("ext", ".pnm"), ""};
-        if (applied_.source == Source::adf_duplex && !front_) {
-          front_ = std::move(side);
-          continue;
-        }
-        Sheet sheet;
-        sheet.number = ++sheets_;
-        if (front_) {
-          sheet.front = std::move(*front_);
-          sheet.back = std::move(side);
-          front_.reset();
-        } else {
-          sheet.front = std::move(side);
-        }
-        sheet.scanned_at = Clock::now();
-        return sheet;
+        if (auto sheet = sheets_.add(SideImage{std::move(frame->second), h.value("ext", ".pnm"), ""})) return std::move(*sheet);
+        continue;
       }
       if (type == "fault") {
         // The sheet being fed is not delivered, even when its front was read.
-        front_.reset();
+        sheets_.drop_front();
         fault_said_ = true;
-        pending_.emplace_back(Fault{fault_kind(h.value("kind", "")).value_or(FaultKind::protocol_error), sheets_ + 1, false, h.value("detail", "")});
+        pending_.push(Fault{fault_kind(h.value("kind", "")).value_or(FaultKind::protocol_error), sheets_.current(), false, h.value("detail", "")});
         continue;
       }
       if (type == "status") {
@@ -263,13 +249,13 @@ class SaneSession final : public ScanSession {
       if (type == "end") {
         const std::string reason = h.value("reason", "fault");
         worker_->ending();
-        if (front_) {
+        if (sheets_.holding_front()) {
           // A duplex feed that ended after a front: the back never came.
-          pending_.emplace_back(Fault{FaultKind::protocol_error, sheets_ + 1, false, "front scanned without its back"});
-          front_.reset();
+          pending_.push(Fault{FaultKind::protocol_error, sheets_.current(), false, "front scanned without its back"});
+          sheets_.drop_front();
         }
         const BatchEnd end = reason == "hopper_empty" ? BatchEnd::hopper_empty : reason == "device_lost" ? BatchEnd::device_lost : BatchEnd::fault;
-        return end_after(end);
+        return pending_.end_after(end);
       }
     }
   }
@@ -290,6 +276,7 @@ class SaneSession final : public ScanSession {
       if (type == "settings") {
         applied_.source = source_from(h.value("source", "")).value_or(wanted.source);
         applied_.dpi = h.value("dpi", wanted.dpi);
+        sheets_.set_duplex(applied_.source == Source::adf_duplex);
         const std::string mode = h.value("mode", "colour");
         applied_.mode = mode == "gray" ? ColourMode::gray : mode == "lineart" ? ColourMode::lineart : ColourMode::colour;
         info_.capabilities = capabilities_from(h.value("capabilities", Json::object()));
@@ -307,18 +294,6 @@ class SaneSession final : public ScanSession {
     }
   }
 
-  ScanEvent pop() {
-    ScanEvent e = std::move(pending_.front());
-    pending_.pop_front();
-    return e;
-  }
-
-  ScanEvent end_after(BatchEnd end) {
-    ended_ = true;
-    end_ = end;
-    pending_.emplace_back(BatchEnded{end});
-    return pop();
-  }
 
   DeviceInfo info_;
   std::string device_;
@@ -326,13 +301,10 @@ class SaneSession final : public ScanSession {
   std::string program_;
   ScanSettings applied_;
   std::optional<Worker> worker_;
-  std::optional<SideImage> front_;
-  std::deque<ScanEvent> pending_;
-  std::int64_t sheets_ = 0;
+  PendingEvents pending_;
+  SheetAssembler sheets_;
   std::atomic<bool> cancelled_{false};
   bool fault_said_ = false;
-  bool ended_ = false;
-  BatchEnd end_ = BatchEnd::hopper_empty;
 };
 
 }  // namespace

@@ -51,11 +51,9 @@ std::string read_bytes(const fs::path& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-// Writes a file so that it is either complete under its final name or absent: write a
-// temporary, flush it to disk, rename, flush the folder.
-bool write_durably(const fs::path& target, const std::string& bytes) {
-  const fs::path temp = target.parent_path() / (".tmp-" + target.filename().string() + "-" + std::to_string(::getpid()));
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+// Writes `bytes` to a new file; with `flush`, to the disk before returning.
+bool write_file(const fs::path& path, const std::string& bytes, bool flush) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return false;
   std::size_t written = 0;
   while (written < bytes.size()) {
@@ -66,7 +64,18 @@ bool write_durably(const fs::path& target, const std::string& bytes) {
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return false;
+  if (flush && ::fsync(fd) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return ::close(fd) == 0;
+}
+
+// Writes a file so that it is either complete under its final name or absent: write a
+// temporary, flush it to disk, rename, flush the folder.
+bool write_durably(const fs::path& target, const std::string& bytes) {
+  const fs::path temp = target.parent_path() / (".tmp-" + target.filename().string() + "-" + std::to_string(::getpid()));
+  if (!write_file(temp, bytes, true)) return false;
   if (::rename(temp.c_str(), target.c_str()) != 0) return false;
   const int dir = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
   if (dir >= 0) {
@@ -420,26 +429,6 @@ Result<CongressDb> CongressDb::open(const std::string& path) {
   }
 }
 
-namespace {
-
-// Writes `bytes` to a temporary beside `target` without flushing; the caller flushes the
-// folder's file system once for the whole batch, then renames.
-bool write_unflushed(const fs::path& temp, const std::string& bytes) {
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return false;
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n <= 0) {
-      ::close(fd);
-      return false;
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  return ::close(fd) == 0;
-}
-
-}  // namespace
 
 Result<IngestOutcome> CongressDb::ingest(const SheetInput& in) {
   auto outcomes = ingest_batch({in});
@@ -467,7 +456,8 @@ Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<Sh
       if (pending.count(target.string()) != 0) continue;
       if (fs::exists(target) && sha256_hex(read_bytes(target)) == hashes.back()) continue;
       const fs::path temp = target.parent_path() / (".tmp-" + target.filename().string() + "-" + std::to_string(::getpid()));
-      if (!write_unflushed(temp, bytes)) return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, target.string());
+      // Not flushed here: the file system is flushed once for the whole batch below.
+      if (!write_file(temp, bytes, false)) return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, target.string());
       renames.emplace_back(temp, target);
       pending.insert(target.string());
     }

@@ -6,6 +6,7 @@
 
 #include "escl_server.hpp"
 #include "scanner/scanner.hpp"
+#include "scanner_support.hpp"
 #include "test_support.hpp"
 
 namespace kp::scanner {
@@ -25,22 +26,8 @@ std::vector<std::string> deck_pages(std::size_t n) {
   return out;
 }
 
-std::vector<ScanEvent> drain(ScanSession& s) {
-  std::vector<ScanEvent> out;
-  while (true) {
-    out.push_back(s.next());
-    if (std::holds_alternative<BatchEnded>(out.back())) return out;
-  }
-}
-
-template <class T>
-std::vector<T> only(const std::vector<ScanEvent>& events) {
-  std::vector<T> out;
-  for (const auto& e : events) {
-    if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
-  }
-  return out;
-}
+using test::drain;
+using test::only;
 
 std::unique_ptr<ScanSession> open(const test::EsclServer& server, Source source = Source::adf_duplex) {
   auto s = open_source("escl:" + server.url(), {});

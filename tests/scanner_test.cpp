@@ -20,6 +20,7 @@
 
 #include "scanner/scanner.hpp"
 #include "tally/congress_db.hpp"
+#include "scanner_support.hpp"
 #include "test_support.hpp"
 
 extern char** environ;
@@ -32,23 +33,8 @@ using ::testing::HasSubstr;
 
 std::string deck() { return test::source_path("sample_ballots/deck"); }
 
-// Every event until the batch ends.
-std::vector<ScanEvent> drain(ScanSession& s) {
-  std::vector<ScanEvent> out;
-  while (true) {
-    out.push_back(s.next());
-    if (std::holds_alternative<BatchEnded>(out.back())) return out;
-  }
-}
-
-template <class T>
-std::vector<T> only(const std::vector<ScanEvent>& events) {
-  std::vector<T> out;
-  for (const auto& e : events) {
-    if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
-  }
-  return out;
-}
+using test::drain;
+using test::only;
 
 SourceOptions fast(const std::string& faults = "") {
   SourceOptions o;
