@@ -773,8 +773,9 @@ Result<RoundRow> CongressDb::close_round(const std::string& contest_id, const st
     impl_->append(AuditEvent::round_closed, {{"contest_id", contest_id}, {"round", round->row.round}, {"result_sha256", sha256_hex(result_json)},
                                              {"result", Json::parse(result_json)}, {"members", {member1, member2}}});
     tx.commit();
+    const int number = round->row.round;  // `round` points into the map load_rounds() rebuilds
     impl_->load_rounds();
-    return impl_->rounds.at({contest_id, round->row.round}).row;
+    return impl_->rounds.at({contest_id, number}).row;
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(impl_->path, e.what()));
   }
@@ -795,7 +796,8 @@ Result<RoundRow> CongressDb::open_round(const std::string& contest_id, const std
     std::set<std::string> elected;
     for (const auto& [key, st] : impl_->rounds) {
       if (key.first != contest_id || st.row.result_json.empty()) continue;
-      for (const auto& id : Json::parse(st.row.result_json)["contests"][0]["elected"]) elected.insert(id.get<std::string>());
+      const Json result = Json::parse(st.row.result_json);  // kept: a range over a member of a temporary would dangle
+      for (const auto& id : result["contests"][0]["elected"]) elected.insert(id.get<std::string>());
     }
     const Json last = Json::parse(previous->row.result_json)["contests"][0];
     const std::string next = last.value("next", "none");
