@@ -17,6 +17,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "scanner/scanner.hpp"
 #include "tally/congress_db.hpp"
@@ -337,8 +340,63 @@ TEST(ScanCommand, AJamAndARescanCountEverySheetOnce) {
   ASSERT_TRUE(opened.has_value());
   EXPECT_EQ(opened->sheets()->size(), 40u);
   EXPECT_TRUE(opened->verify().empty());
+  // The log holds the fault with the sheet it struck, and how each batch ended.
+  std::string log;
+  {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(h, "SELECT type, payload FROM audit WHERE type IN ('scanner_fault','batch_ended') ORDER BY seq", -1, &q, nullptr);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      log += std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) + "|" + reinterpret_cast<const char*>(sqlite3_column_text(q, 1)) + "\n";
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+  }
+  EXPECT_THAT(log, HasSubstr("scanner_fault|{\"batch\":1,\"detail\":\"simulated paper_jam\",\"images_trusted\":false,\"kind\":\"paper_jam\",\"sheet_in_batch\":5}"));
+  EXPECT_THAT(log, HasSubstr("\"reason\":\"fault\""));
+  EXPECT_THAT(log, HasSubstr("\"reason\":\"hopper_empty\""));
   const auto english = test::run_cli("--lang en " + scan + " --faults double_feed@1");
   EXPECT_THAT(english.err, HasSubstr("Two sheets fed at once: take out sheets 1 and 2"));
+}
+
+// Duplex scans of one-sided ballots: a blank back is not stored; ink on the back (a signature,
+// a mark) is kept as a refused side and makes the front wait for the committee.
+TEST(ScanCommand, BlankBacksAreDroppedAndInkOnABackMakesTheFrontWait) {
+  const test::ScratchDir dir;
+  const auto feeder = dir.path() / "feeder";
+  std::filesystem::create_directories(feeder);
+  std::filesystem::copy_file(deck() + "/0002-front.jpg", feeder / "s1-front.jpg");
+  std::filesystem::copy_file(deck() + "/0004-front.jpg", feeder / "s2-front.jpg");
+  const cv::Mat blank(2339, 1654, CV_8UC3, cv::Scalar(255, 255, 255));  // A4 at 200 dpi
+  cv::imwrite((feeder / "s1-back.png").string(), blank);
+  cv::Mat signed_back = blank.clone();
+  cv::line(signed_back, {300, 900}, {1200, 1100}, cv::Scalar(40, 40, 40), 12);
+  cv::putText(signed_back, "Nguyen Van A", {400, 1400}, cv::FONT_HERSHEY_SCRIPT_SIMPLEX, 4, cv::Scalar(30, 30, 30), 8);
+  cv::imwrite((feeder / "s2-back.png").string(), signed_back);
+  const std::string db = (dir.path() / "dh.db").string();
+  ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
+  const auto r = test::run_cli("scan " + test::quote_arg(db) + " --source " + test::quote_arg("sim:" + feeder.string()) + " --speed 20000");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  const auto& summary = lines.back();
+  EXPECT_EQ(summary["sheets"], 2);
+  EXPECT_EQ(summary["blank_backs"], 1);
+  const auto side = [&](int sheet, const std::string& name) -> std::optional<nlohmann::json> {
+    for (const auto& l : lines) {
+      if (l.value("sheet", 0) == sheet && l.value("side", "") == name) return l;
+    }
+    return std::nullopt;
+  };
+  EXPECT_TRUE(side(1, "front").has_value());
+  EXPECT_FALSE(side(1, "back").has_value());  // the blank back is not stored
+  ASSERT_TRUE(side(2, "front").has_value());
+  EXPECT_EQ((*side(2, "front"))["status"], "waiting");
+  EXPECT_THAT((*side(2, "front"))["wait_reasons"].dump(), HasSubstr("flag:identifying_mark"));
+  ASSERT_TRUE(side(2, "back").has_value());
+  EXPECT_EQ((*side(2, "back"))["status"], "rejected");
 }
 
 TEST(ScanCommand, CtrlCEndsTheBatchCleanly) {
