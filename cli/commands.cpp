@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -214,6 +215,17 @@ int run_demo(const DemoArgs& args, Lang lang) {
   std::cout << (en ? "Counting record (biên bản):\n" : "Biên bản kiểm phiếu:\n");
   if (const int rc = run_report(results, (out / "record").string(), lang); rc != 0) return rc;
   if (const int rc = run_audit_verify(results, lang); rc != 0) return rc;
+  // With a display, the live results console opens on the congress just counted.
+  const char* x11 = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  if ((x11 != nullptr && *x11 != '\0') || (wayland != nullptr && *wayland != '\0')) {
+    std::cout << (en ? "Opening the live results console (close it to finish)…\n" : "Mở bảng kết quả trực tiếp (đóng cửa sổ để kết thúc)…\n") << std::flush;
+    const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
+    const std::string command = "'" + self + "' --lang " + (en ? "en" : "vi") + " console '" + db + "'";
+    if (std::system(command.c_str()) != 0) std::cerr << (en ? "The console could not be opened\n" : "Không mở được bảng kết quả\n");
+  } else {
+    std::cout << (en ? "No display: the console is not opened (kiemphieu console " : "Không có màn hình: không mở bảng kết quả (kiemphieu console ") << db << ")\n";
+  }
   std::cout << '\n' << (en ? "Congress database: " : "Cơ sở dữ liệu đại hội: ") << db << '\n'
             << (en ? "Ballots: " : "Phiếu bầu: ") << (out / "ballots").string() << '\n'
             << (en ? "Sheets waiting for the committee: kiemphieu waiting " : "Tờ chờ Ban kiểm phiếu: kiemphieu waiting ") << db << '\n';

@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "printing/render_session.hpp"
 #include "scanner/scanner.hpp"
+#include "ui/console.hpp"
 
 namespace {
 
@@ -96,6 +97,13 @@ int main(int argc, char** argv) {
   worker_cmd->add_option("--mode", worker_mode);
   worker_cmd->add_option("--set", worker_sets);
   worker_cmd->add_flag("--list", worker.list_only);
+
+  kp::ui::ConsoleOptions console;
+  auto* console_cmd = app.add_subcommand("console", "Mở bảng kết quả trực tiếp / open the live results console");
+  console_cmd->add_option("db", console.db_path, "CONGRESS.db")->required();
+  console_cmd->add_flag("--projector", console.projector, "full screen, large type, for the congress hall");
+  console_cmd->add_option("--screenshot", console.screenshot, "render once to this PNG and exit");
+  console_cmd->add_option("--quit-after", console.quit_after_seconds, "close by itself after SECONDS");
 
   kp::cli::RoundArgs round;
   auto* round_cmd = app.add_subcommand("round", "Các lần bầu của mỗi cuộc bầu / rounds of each contest");
@@ -201,6 +209,12 @@ int main(int argc, char** argv) {
     return kp::scanner::sane_worker_main(worker);
   }
   const kp::Lang lang = lang_code.empty() ? language_from_environment() : kp::parse_lang(lang_code);
+  if (console_cmd->parsed()) {
+    // A screenshot needs no display.
+    if (!console.screenshot.empty() && std::getenv("QT_QPA_PLATFORM") == nullptr) ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
+    const kp::ui::ConsoleApplication qt(argc, argv);
+    return kp::ui::run_console(console, lang);
+  }
   // Every command measures or draws ballot text; the session outlives them all.
   const kp::printing::RenderSession render_session;
   if (check_cmd->parsed()) return kp::cli::run_check(check, lang);

@@ -1,0 +1,146 @@
+// The live results console: what it shows is worked out without Qt and tested here; the window
+// is rendered off-screen to PNG, and opened for real under Xvfb.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+
+#include "tally/congress_db.hpp"
+#include "test_support.hpp"
+#include "ui/results_view.hpp"
+
+namespace kp::ui {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Seven delegates, two seats, three names (the tie of the round tests: A 6, B 4, C 4).
+constexpr const char* kCongress = R"(
+[election]
+id = "console-2025"
+congress = "Đại hội thử bảng kết quả"
+issuer = "ĐẢNG BỘ THỬ"
+kind = "delegates"
+date = "2025-09-01"
+[electorate]
+convened = 7
+[[contest]]
+id = "bt"
+title = "Bầu Ban Thường vụ"
+elects = "other"
+seats = 2
+candidates = [
+  { id = "a", name = "Nguyễn Văn An" },
+  { id = "b", name = "Trần Thị Bình" },
+  { id = "c", name = "Lê Văn Cường" },
+]
+)";
+
+struct Congress {
+  test::ScratchDir dir;
+  std::string path = (dir.path() / "c.db").string();
+  std::optional<tally::CongressDb> db;
+  int files = 0;
+  Congress() {
+    auto created = tally::CongressDb::create(path, kCongress, "c.toml");
+    if (created) db.emplace(std::move(*created));
+  }
+  void ballot(std::uint32_t serial, const std::set<std::string>& kept, bool unclear = false) {
+    const auto round = db->rounds()->front();
+    const auto image = dir.path() / ("s" + std::to_string(++files) + ".png");
+    test::write_file(image, "scan " + std::to_string(files));
+    tally::SheetInput in;
+    in.image_name = image.filename().string();
+    in.image_path = image.string();
+    in.recognition = "{}";
+    in.recognised = true;
+    in.contest_id = "bt";
+    in.serial = serial;
+    in.layout_hash = round.layout_hash;
+    for (const auto& c : round.contest.candidates) in.marks[c.id] = kept.count(c.id) ? MarkState::kept : MarkState::struck;
+    if (unclear) in.marks["c"] = MarkState::unclear;
+    ASSERT_TRUE(db->ingest(in).has_value());
+  }
+};
+
+TEST(ResultsView, ProvisionalWhileASheetWaitsAndNobodyDeclared) {
+  Congress c;
+  ASSERT_TRUE(c.db.has_value());
+  for (std::uint32_t s = 1; s <= 3; ++s) c.ballot(s, {"a", "b"});
+  c.ballot(4, {"a"}, true);  // waits: an unclear mark
+  ASSERT_TRUE(c.db->set_issued("bt", 7, "Thư ký").has_value());
+  const auto view = build_results_view(c.db->election(), *c.db->count(), Lang::vi);
+  EXPECT_FALSE(view.final);
+  EXPECT_THAT(view.headline, HasSubstr("TẠM THỜI"));
+  EXPECT_THAT(view.sheets, HasSubstr("đã đếm 3 · chờ Ban kiểm phiếu 1"));
+  ASSERT_EQ(view.contests.size(), 1u);
+  const auto& p = view.contests[0];
+  EXPECT_THAT(p.outcome, HasSubstr("chưa công bố ai trúng cử"));
+  EXPECT_DOUBLE_EQ(p.threshold_at, 4.0 / 7.0);  // floor(7/2)+1 = 4 on a scale of D = 7
+  EXPECT_EQ(p.threshold_label, "4 phiếu (quá một nửa D)");
+  ASSERT_EQ(p.bars.size(), 3u);
+  EXPECT_EQ(p.bars[0].name, "Nguyễn Văn An");
+  EXPECT_EQ(p.bars[0].votes, 3);
+  EXPECT_DOUBLE_EQ(p.bars[0].length, 3.0 / 7.0);
+  EXPECT_FALSE(p.bars[0].elected);  // the engine elects nobody below the threshold
+}
+
+TEST(ResultsView, FinalWithTheElectedAndTheTieExplained) {
+  Congress c;
+  ASSERT_TRUE(c.db.has_value());
+  std::uint32_t serial = 0;
+  for (int i = 0; i < 3; ++i) c.ballot(++serial, {"a", "b"});
+  for (int i = 0; i < 3; ++i) c.ballot(++serial, {"a", "c"});
+  c.ballot(++serial, {"b", "c"});
+  ASSERT_TRUE(c.db->set_issued("bt", 7, "Thư ký").has_value());
+  const auto vi = build_results_view(c.db->election(), *c.db->count(), Lang::vi);
+  EXPECT_TRUE(vi.final);
+  EXPECT_EQ(vi.headline, "KẾT QUẢ CHÍNH THỨC");
+  const auto& p = vi.contests[0];
+  EXPECT_TRUE(p.bars[0].elected);
+  EXPECT_TRUE(p.bars[1].tied);
+  EXPECT_TRUE(p.bars[2].tied);
+  EXPECT_THAT(p.outcome, HasSubstr("Trúng cử: Nguyễn Văn An"));
+  EXPECT_THAT(p.outcome, HasSubstr("Bằng phiếu ở suất cuối"));
+  const auto en = build_results_view(c.db->election(), *c.db->count(), Lang::en);
+  EXPECT_EQ(en.headline, "FINAL RESULT");
+  EXPECT_THAT(en.contests[0].outcome, HasSubstr("Tied at the last seat"));
+}
+
+TEST(Console, RendersOffScreenToPng) {
+  Congress c;
+  ASSERT_TRUE(c.db.has_value());
+  for (std::uint32_t s = 1; s <= 3; ++s) c.ballot(s, {"a", "b"});
+  const auto png = (c.dir.path() / "results.png").string();
+  const auto r = test::run_cli("console " + test::quote_arg(c.path) + " --screenshot " + test::quote_arg(png));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const cv::Mat shot = cv::imread(png);
+  ASSERT_FALSE(shot.empty());
+  EXPECT_EQ(shot.cols, 1280);
+  EXPECT_EQ(shot.rows, 900);
+  // The provisional headline is drawn in red near the top; the elected colour appears nowhere
+  // (nobody is elected yet), the bars' gray-blue does.
+  int red = 0, bar = 0;
+  for (int y = 0; y < shot.rows; ++y) {
+    for (int x = 0; x < shot.cols; ++x) {
+      const auto px = shot.at<cv::Vec3b>(y, x);
+      if (y < 120 && px[2] > 150 && px[1] < 60 && px[0] < 60) ++red;
+      if (px == cv::Vec3b(0x7a, 0x6e, 0x54)) ++bar;
+    }
+  }
+  EXPECT_GT(red, 200);
+  EXPECT_GT(bar, 1000);
+  EXPECT_EQ(test::run_cli("console /no/such.db --screenshot " + test::quote_arg(png)).exit_code, 1);
+}
+
+// The real window on an X server (Xvfb): it opens, refreshes and closes by itself.
+TEST(Console, OpensUnderXvfb) {
+  Congress c;
+  ASSERT_TRUE(c.db.has_value());
+  c.ballot(1, {"a", "b"});
+  const auto r = test::run_command("env -u QT_QPA_PLATFORM xvfb-run -a " + test::quote_arg(KP_CLI_PATH) + " console " + test::quote_arg(c.path) +
+                                   " --quit-after 1.5");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace kp::ui
