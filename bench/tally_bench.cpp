@@ -14,6 +14,7 @@
 #include "sample_ballots/example_congress.hpp"
 #include "tally/congress_db.hpp"
 #include "tally/rules.hpp"
+#include "ui/results_view.hpp"
 
 namespace {
 
@@ -196,6 +197,28 @@ void BM_Sha256_300KB(benchmark::State& state) {
 BENCHMARK(BM_Sha256_300KB)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
+
+// What the live results screen does after a sheet is counted: notice the new audit entry,
+// recount and rebuild the view, over a congress of state.range(0) sheets. The screen polls every
+// 100 ms, so a sheet is on screen within 100 ms plus this (goal: 200 ms).
+void BM_ResultsRefresh(benchmark::State& state) {
+  auto& f = congress_fixture();
+  auto db = f.fresh_db("screen.db");
+  for (std::int64_t done = 0; done < state.range(0); done += 500) {
+    const auto out = db.ingest_batch(f.sheets(db, static_cast<int>(std::min<std::int64_t>(500, state.range(0) - done))));
+    if (!out) state.SkipWithError(out.error().message.en.c_str());
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto one = db.ingest_batch(f.sheets(db, 1));  // the sheet just counted
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(db.last_event());
+    const auto summary = db.count();
+    if (!summary) state.SkipWithError(summary.error().message.en.c_str());
+    benchmark::DoNotOptimize(kp::ui::build_results_view(db.election(), *summary, kp::Lang::vi));
+  }
+}
+BENCHMARK(BM_ResultsRefresh)->Arg(2000)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Registered from main so the smoke test can verify a small database.
 void register_audit_verify_benchmark(int sheets) {

@@ -100,7 +100,9 @@ int main(int argc, char** argv) {
 
   kp::ui::ConsoleOptions console;
   auto* console_cmd = app.add_subcommand("console", "Mở bảng kết quả trực tiếp / open the live results console");
-  console_cmd->add_option("db", console.db_path, "CONGRESS.db")->required();
+  console_cmd->add_option("db", console.db_path, "CONGRESS.db (the counting station)");
+  console_cmd->add_option("--publish", console.publish_port, "publish the results read-only to observers on this port")->check(CLI::Range(1, 65535));
+  console_cmd->add_option("--observe", console.observe_url, "observer: show a station's results from ws://HOST:PORT (no database)");
   console_cmd->add_flag("--projector", console.projector, "full screen, large type, for the congress hall");
   console_cmd->add_option("--screenshot", console.screenshot, "render once to this PNG and exit");
   console_cmd->add_option("--quit-after", console.quit_after_seconds, "close by itself after SECONDS");
@@ -210,6 +212,10 @@ int main(int argc, char** argv) {
   }
   const kp::Lang lang = lang_code.empty() ? language_from_environment() : kp::parse_lang(lang_code);
   if (console_cmd->parsed()) {
+    if (console.db_path.empty() == console.observe_url.empty()) {
+      std::cerr << "console: give either CONGRESS.db (the station) or --observe ws://HOST:PORT (an observer)\n";
+      return 2;
+    }
     // A screenshot needs no display.
     if (!console.screenshot.empty() && std::getenv("QT_QPA_PLATFORM") == nullptr) ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
     const kp::ui::ConsoleApplication qt(argc, argv);

@@ -678,6 +678,16 @@ Result<std::vector<SheetRow>> CongressDb::sheets() const {
   }
 }
 
+Result<std::int64_t> CongressDb::last_event() const {
+  try {
+    auto q = impl_->db->prepare("SELECT coalesce(max(seq), 0) FROM audit");
+    q.step();
+    return q.integer(0);
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
 Result<CountSummary> CongressDb::count() const {
   auto all = sheets();
   if (!all) return tl::unexpected(all.error());

@@ -144,6 +144,9 @@ class CongressDb {
   Result<SheetRow> set_aside(std::int64_t sheet_id, const std::string& reason, const std::string& member1, const std::string& member2);
 
   [[nodiscard]] Result<std::vector<SheetRow>> sheets() const;
+  // The number of the newest audit entry: every change to the congress adds one, so a screen
+  // that polls this recounts only when something happened.
+  [[nodiscard]] Result<std::int64_t> last_event() const;
   [[nodiscard]] Result<CountSummary> count() const;
 
   // Cast vote records in the NIST SP 1500-103 common data format: DIR/cvr/<sheet>.json, one per

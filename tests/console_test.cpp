@@ -1,5 +1,14 @@
 // The live results console: what it shows is worked out without Qt and tested here; the window
 // is rendered off-screen to PNG, and opened for real under Xvfb.
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
@@ -7,6 +16,8 @@
 #include "tally/congress_db.hpp"
 #include "test_support.hpp"
 #include "ui/results_view.hpp"
+
+extern char** environ;
 
 namespace kp::ui {
 namespace {
@@ -130,6 +141,91 @@ TEST(Console, RendersOffScreenToPng) {
   EXPECT_GT(red, 200);
   EXPECT_GT(bar, 1000);
   EXPECT_EQ(test::run_cli("console /no/such.db --screenshot " + test::quote_arg(png)).exit_code, 1);
+}
+
+TEST(ResultsView, TheFeedCarriesTheViewUnchanged) {
+  Congress c;
+  ASSERT_TRUE(c.db.has_value());
+  c.ballot(1, {"a", "b"});
+  const auto view = build_results_view(c.db->election(), *c.db->count(), Lang::vi);
+  const auto back = parse_feed_message(feed_message("results", 7, results_view_json(view)));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(results_view_json(*back), results_view_json(view));
+  EXPECT_EQ(back->contests[0].bars[1].name, "Trần Thị Bình");
+  EXPECT_FALSE(parse_feed_message(feed_message("heartbeat", 8)).has_value());
+  EXPECT_FALSE(parse_feed_message("{not json").has_value());
+}
+
+struct Shot {
+  int red_headline = 0;  // the provisional headline's red, near the top
+  int amber = 0;         // a warning banner
+};
+
+Shot look(const std::string& png) {
+  const cv::Mat shot = cv::imread(png);
+  Shot s;
+  for (int y = 0; y < shot.rows; ++y) {
+    for (int x = 0; x < shot.cols; ++x) {
+      const auto px = shot.at<cv::Vec3b>(y, x);
+      if (y < 160 && px[2] > 150 && px[1] < 60 && px[0] < 60) ++s.red_headline;
+      if (px == cv::Vec3b(0x07, 0xc1, 0xff)) ++s.amber;
+    }
+  }
+  return s;
+}
+
+// An observer on another computer (here another process) sees the station's results, read
+// only, and says so when the station is gone.
+TEST(Console, AnObserverFollowsTheStationAndSeesTheLinkGoDown) {
+  Congress c;
+  ASSERT_TRUE(c.db.has_value());
+  c.ballot(1, {"a", "b"});
+  // A free port: bound, read, released.
+  int port = 0;
+  {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    port = ntohs(addr.sin_port);
+    ::close(fd);
+  }
+  const std::string station = "QT_QPA_PLATFORM=offscreen exec " + test::quote_arg(KP_CLI_PATH) + " console " + test::quote_arg(c.path) +
+                              " --publish " + std::to_string(port) + " --quit-after 30";
+  pid_t pid = 0;
+  std::vector<std::string> args{"sh", "-c", station};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ASSERT_EQ(posix_spawnp(&pid, "sh", nullptr, nullptr, argv.data(), environ), 0);
+  for (int i = 0; i < 100; ++i) {  // until the station listens
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const std::string url = "ws://127.0.0.1:" + std::to_string(port);
+  const auto live = (c.dir.path() / "observer.png").string();
+  ASSERT_EQ(test::run_cli("console --observe " + url + " --screenshot " + test::quote_arg(live)).exit_code, 0);
+  const Shot seen = look(live);
+  EXPECT_GT(seen.red_headline, 200);  // the station's provisional results arrived
+  EXPECT_EQ(seen.amber, 0);           // and nothing is wrong with the link
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+  const auto down = (c.dir.path() / "observer-down.png").string();
+  ASSERT_EQ(test::run_cli("console --observe " + url + " --screenshot " + test::quote_arg(down)).exit_code, 0);
+  const Shot gone = look(down);
+  EXPECT_GT(gone.amber, 1000);  // the link-down banner
+  EXPECT_EQ(gone.red_headline, 0);
+  EXPECT_EQ(test::run_cli("console").exit_code, 2);  // neither a database nor a station
 }
 
 // The real window on an X server (Xvfb): it opens, refreshes and closes by itself.

@@ -168,7 +168,7 @@ TEST(Escl, TheLocalScannerServesAnIndependentClient) {
 // scanner serves the deck's pages as they are, and airscan checks the mode it asked for).
 TEST(Escl, TheLocalScannerServesSaneAirscan) {
   test::EsclScenario scenario;
-  scenario.pages = deck_pages(2);
+  scenario.pages = deck_pages(4);  // airscan asks for the next page ahead, and may ask again after a slow answer
   const test::EsclServer server(scenario);
   const test::ScratchDir config;
   test::write_file(config.path() / "dll.conf", "airscan\n");
@@ -184,7 +184,9 @@ TEST(Escl, TheLocalScannerServesSaneAirscan) {
   const auto out = (config.path() / "page.pnm").string();
   const auto scanned = test::run_command(env + "scanimage -d " + test::quote_arg(device) + " --source ADF --mode Gray --resolution 200 --format=pnm -o " +
                                          test::quote_arg(out));
-  ASSERT_EQ(scanned.exit_code, 0) << scanned.err;
+  std::string requests;
+  for (const auto& r : server.requests()) requests += r + "\n";
+  ASSERT_EQ(scanned.exit_code, 0) << scanned.err << "requests the local scanner saw:\n" << requests;
   EXPECT_EQ(test::read_file(out).substr(0, 1), "P");
   EXPECT_THAT(server.requests(), Contains(HasSubstr("POST /eSCL/ScanJobs")));
   EXPECT_THAT(server.requests(), Contains(HasSubstr("/NextDocument")));

@@ -9,8 +9,14 @@
 #include <QScrollArea>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QWebSocket>
+#include <QWebSocketServer>
 #include <QWidget>
 
+#include <chrono>
+#include <optional>
+
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 
@@ -55,45 +61,40 @@ class Bar : public QWidget {
   double threshold_at_;
 };
 
-class ResultsWindow : public QWidget {
+// The page both the station and an observer show: the view, and a banner when something is wrong
+// with where it comes from.
+class ResultsPage : public QWidget {
  public:
-  ResultsWindow(ConsoleOptions options, Lang lang) : options_(std::move(options)), lang_(lang) {
+  ResultsPage(const ConsoleOptions& options, Lang lang) : options_(options), lang_(lang) {
     setWindowTitle(lang == Lang::en ? "kiemphieu — live results" : "kiemphieu — kết quả kiểm phiếu");
-    auto* outer = new QVBoxLayout(this);  // owned by the widget (Qt parent ownership)
+    // Widgets below are owned by their Qt parents, which delete them.
+    auto* outer = new QVBoxLayout(this);
+    banner_ = label("", kBodyPt, true, this);
+    banner_->setAutoFillBackground(true);
+    banner_->setMargin(8);
+    banner_->hide();
+    outer->addWidget(banner_);
     scroll_ = new QScrollArea(this);
     scroll_->setWidgetResizable(true);
     outer->addWidget(scroll_);
-    refresh();
-    auto* timer = new QTimer(this);
-    // Twice a second: a counted sheet is on screen within half a second of its commit.
-    connect(timer, &QTimer::timeout, this, [this] { refresh(); });
-    timer->start(500);
   }
 
-  [[nodiscard]] bool readable() const { return readable_; }
+  // A warning in amber; a plain note (the observer's "read-only") in light blue.
+  void set_banner(const std::string& text, bool warning = true) {
+    QPalette pal = banner_->palette();
+    pal.setColor(QPalette::Window, warning ? QColor(0xff, 0xc1, 0x07) : QColor(0xe3, 0xf2, 0xfd));
+    banner_->setPalette(pal);
+    banner_->setText(qs(text));
+    banner_->setVisible(!text.empty());
+  }
 
-  void refresh() {
-    auto db = tally::CongressDb::open(options_.db_path);
-    if (!db) {
-      readable_ = false;
-      return;
-    }
-    const auto summary = db->count();
-    if (!summary) {
-      readable_ = false;
-      return;
-    }
-    readable_ = true;
-    const ResultsView view = build_results_view(db->election(), *summary, lang_);
-    // Rebuild only when something shown changed.
-    std::string digest = view.headline + view.sheets;
-    for (const auto& c : view.contests) {
-      digest += c.title + c.figures + c.outcome;
-      for (const auto& b : c.bars) digest += std::to_string(b.votes);
-    }
-    if (digest == shown_) return;
+  // Shows the view unless it is what is already shown; true when it changed.
+  bool display(const ResultsView& view) {
+    const std::string digest = results_view_json(view);
+    if (digest == shown_) return false;
     shown_ = digest;
     show_view(view);
+    return true;
   }
 
  protected:
@@ -108,6 +109,9 @@ class ResultsWindow : public QWidget {
       QWidget::keyPressEvent(e);
     }
   }
+
+  const ConsoleOptions& options_;
+  Lang lang_;
 
  private:
   QLabel* label(const std::string& text, double pt, bool bold, QWidget* parent, const QColor& colour = Qt::black) const {
@@ -160,11 +164,141 @@ class ResultsWindow : public QWidget {
     scroll_->setWidget(page);  // the scroll area owns the page and deletes the previous one
   }
 
-  ConsoleOptions options_;
-  Lang lang_;
+  QLabel* banner_ = nullptr;
   QScrollArea* scroll_ = nullptr;
   std::string shown_;
+};
+
+// The counting station's screen: results from the congress database, published read-only to
+// observers when asked. The server never reads what observers send.
+class StationWindow : public ResultsPage {
+ public:
+  StationWindow(const ConsoleOptions& options, Lang lang) : ResultsPage(options, lang) {
+    if (options.publish_port > 0) {
+      server_ = new QWebSocketServer(QStringLiteral("kiemphieu"), QWebSocketServer::NonSecureMode, this);
+      if (!server_->listen(QHostAddress::Any, static_cast<quint16>(options.publish_port))) {
+        std::cerr << (lang == Lang::en ? "Cannot publish on port " : "Không phát được trên cổng ") << options.publish_port << '\n';
+      }
+      connect(server_, &QWebSocketServer::newConnection, this, [this] {
+        while (QWebSocket* observer = server_->nextPendingConnection()) {
+          observers_.push_back(observer);
+          connect(observer, &QWebSocket::disconnected, this, [this, observer] {
+            observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
+            observer->deleteLater();
+          });
+          if (!latest_.empty()) observer->sendTextMessage(qs(message("results")));
+        }
+      });
+      // A heartbeat every 2 s lets an observer tell a quiet count from a lost link.
+      auto* heartbeat = new QTimer(this);
+      connect(heartbeat, &QTimer::timeout, this, [this] { broadcast(message("heartbeat")); });
+      heartbeat->start(2000);
+    }
+    refresh();
+    auto* timer = new QTimer(this);
+    // Every 100 ms a one-row query says whether anything changed; only then is the count redone.
+    // With the recount's own time (kp_bench: BM_ResultsRefresh) a counted sheet is on screen well
+    // within the 200 ms the hall expects.
+    connect(timer, &QTimer::timeout, this, [this] { refresh(); });
+    timer->start(100);
+  }
+
+  // Qt deletes the sockets after this object's members are gone; their signals must not reach it.
+  ~StationWindow() override {
+    for (QWebSocket* o : observers_) QObject::disconnect(o, nullptr, this, nullptr);
+  }
+  StationWindow(const StationWindow&) = delete;
+  StationWindow& operator=(const StationWindow&) = delete;
+
+  [[nodiscard]] bool readable() const { return readable_; }
+
+  void refresh() {
+    if (!db_) {
+      auto opened = tally::CongressDb::open(options_.db_path);
+      if (opened) db_.emplace(std::move(*opened));
+    }
+    const auto event = db_ ? db_->last_event() : Result<std::int64_t>(0);
+    if (db_ && event && *event == seen_event_) return;  // nothing happened since the last look
+    const auto summary = db_ ? db_->count() : Result<tally::CountSummary>(tl::unexpected(Error{"database_error", {}, ""}));
+    readable_ = static_cast<bool>(summary);
+    if (!summary) {
+      set_banner(lang_ == Lang::en ? "The congress database cannot be read" : "Không đọc được cơ sở dữ liệu đại hội");
+      db_.reset();  // opened again next time
+      return;
+    }
+    if (event) seen_event_ = *event;
+    set_banner("");
+    const ResultsView view = build_results_view(db_->election(), *summary, lang_);
+    if (display(view)) {
+      latest_ = results_view_json(view);
+      broadcast(message("results"));
+    }
+  }
+
+ private:
+  std::string message(const std::string& type) { return feed_message(type, ++seq_, type == "results" ? latest_ : std::string()); }
+
+  void broadcast(const std::string& text) {
+    for (QWebSocket* o : observers_) o->sendTextMessage(qs(text));
+  }
+
+  std::optional<tally::CongressDb> db_;
+  std::int64_t seen_event_ = -1;
+  QWebSocketServer* server_ = nullptr;
+  std::vector<QWebSocket*> observers_;
+  std::string latest_;
+  std::int64_t seq_ = 0;
   bool readable_ = false;
+};
+
+// An observer's screen on another computer: the station's feed, read-only, with the state of
+// the link always visible.
+class ObserverWindow : public ResultsPage {
+ public:
+  ObserverWindow(const ConsoleOptions& options, Lang lang) : ResultsPage(options, lang) {
+    socket_ = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    connect(socket_, &QWebSocket::textMessageReceived, this, [this](const QString& text) {
+      last_word_ = std::chrono::steady_clock::now();
+      if (auto view = parse_feed_message(text.toStdString())) {
+        display(*view);
+        received_ = true;
+      }
+      update_banner();
+    });
+    connect(socket_, &QWebSocket::connected, this, [this] { update_banner(); });
+    connect(socket_, &QWebSocket::disconnected, this, [this] { update_banner(); });
+    socket_->open(QUrl(qs(options.observe_url)));
+    auto* watch = new QTimer(this);
+    connect(watch, &QTimer::timeout, this, [this] {
+      if (socket_->state() == QAbstractSocket::UnconnectedState) socket_->open(QUrl(qs(options_.observe_url)));
+      update_banner();
+    });
+    watch->start(1000);
+    update_banner();
+  }
+
+  // The socket is deleted after the labels; its last "disconnected" must not reach them.
+  ~ObserverWindow() override { QObject::disconnect(socket_, nullptr, this, nullptr); }
+  ObserverWindow(const ObserverWindow&) = delete;
+  ObserverWindow& operator=(const ObserverWindow&) = delete;
+
+  [[nodiscard]] bool received() const { return received_; }
+  void update_banner() {
+    const bool en = lang_ == Lang::en;
+    if (socket_->state() != QAbstractSocket::ConnectedState) {
+      set_banner(en ? "NO LINK to the counting station (" + options_.observe_url + "): the figures below may be out of date. Reconnecting…"
+                    : "MẤT KẾT NỐI với trạm kiểm phiếu (" + options_.observe_url + "): số liệu dưới đây có thể đã cũ. Đang kết nối lại…");
+    } else if (std::chrono::steady_clock::now() - last_word_ > std::chrono::seconds(6)) {
+      set_banner(en ? "STALE: no word from the counting station for more than 6 seconds" : "DỮ LIỆU CŨ: trạm kiểm phiếu không gửi tin quá 6 giây");
+    } else {
+      set_banner(en ? "Observer: read-only view of the counting station's results" : "Quan sát viên: chỉ xem kết quả của trạm kiểm phiếu", false);
+    }
+  }
+
+ private:
+  QWebSocket* socket_ = nullptr;
+  std::chrono::steady_clock::time_point last_word_{};
+  bool received_ = false;
 };
 
 }  // namespace
@@ -177,19 +311,9 @@ struct ConsoleApplication::Impl {
 ConsoleApplication::ConsoleApplication(int& argc, char** argv) : impl_(std::make_unique<Impl>(argc, argv)) {}
 ConsoleApplication::~ConsoleApplication() = default;
 
-int run_console(const ConsoleOptions& options, Lang lang) {
-  ResultsWindow window(options, lang);
-  if (!window.readable()) {
-    std::cerr << (lang == Lang::en ? "The congress database cannot be read: " : "Không đọc được cơ sở dữ liệu đại hội: ") << options.db_path << '\n';
-    return 1;
-  }
-  if (!options.screenshot.empty()) {
-    // A fixed size so the reference image is the same on every machine.
-    window.resize(1280, 900);
-    window.show();
-    QApplication::processEvents();
-    return window.grab().save(qs(options.screenshot)) ? 0 : 1;
-  }
+namespace {
+
+int show_window(ResultsPage& window, const ConsoleOptions& options) {
   if (options.projector) {
     window.showFullScreen();
   } else {
@@ -198,6 +322,37 @@ int run_console(const ConsoleOptions& options, Lang lang) {
   }
   if (options.quit_after_seconds > 0) QTimer::singleShot(static_cast<int>(options.quit_after_seconds * 1000), &window, &QWidget::close);
   return QApplication::exec();
+}
+
+bool save_screenshot(ResultsPage& window, const ConsoleOptions& options) {
+  // A fixed size so the reference image is the same on every machine.
+  window.resize(1280, 900);
+  window.show();
+  QApplication::processEvents();
+  return window.grab().save(QString::fromStdString(options.screenshot));
+}
+
+}  // namespace
+
+int run_console(const ConsoleOptions& options, Lang lang) {
+  if (!options.observe_url.empty()) {
+    ObserverWindow window(options, lang);
+    if (!options.screenshot.empty()) {
+      // Wait for the first results (or give up after 5 s and show the link as it is).
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!window.received() && std::chrono::steady_clock::now() < until) QApplication::processEvents(QEventLoop::AllEvents, 50);
+      window.update_banner();
+      return save_screenshot(window, options) ? 0 : 1;
+    }
+    return show_window(window, options);
+  }
+  StationWindow window(options, lang);
+  if (!window.readable()) {
+    std::cerr << (lang == Lang::en ? "The congress database cannot be read: " : "Không đọc được cơ sở dữ liệu đại hội: ") << options.db_path << '\n';
+    return 1;
+  }
+  if (!options.screenshot.empty()) return save_screenshot(window, options) ? 0 : 1;
+  return show_window(window, options);
 }
 
 }  // namespace kp::ui

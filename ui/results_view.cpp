@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 namespace kp::ui {
 namespace {
 
@@ -82,6 +84,67 @@ ResultsView build_results_view(const config::Election& election, const tally::Co
     view.contests.push_back(std::move(p));
   }
   return view;
+}
+
+std::string results_view_json(const ResultsView& view) {
+  nlohmann::ordered_json contests = nlohmann::ordered_json::array();
+  for (const auto& c : view.contests) {
+    nlohmann::ordered_json bars = nlohmann::ordered_json::array();
+    for (const auto& b : c.bars) {
+      bars.push_back({{"name", b.name}, {"votes", b.votes}, {"percent_of_D", b.percent_of_base}, {"length", b.length}, {"elected", b.elected}, {"tied", b.tied}});
+    }
+    contests.push_back({{"title", c.title}, {"figures", c.figures}, {"threshold_at", c.threshold_at}, {"threshold_label", c.threshold_label},
+                        {"bars", bars}, {"outcome", c.outcome}, {"closed", c.closed}});
+  }
+  return nlohmann::ordered_json{{"congress", view.congress}, {"headline", view.headline}, {"final", view.final}, {"sheets", view.sheets},
+                                {"contests", contests}}
+      .dump();
+}
+
+namespace {
+
+std::optional<ResultsView> view_from(const nlohmann::json& j) {
+  if (!j.is_object() || !j.contains("contests") || !j["contests"].is_array()) return std::nullopt;
+  try {
+    ResultsView v;
+    v.congress = j.value("congress", "");
+    v.headline = j.value("headline", "");
+    v.final = j.value("final", false);
+    v.sheets = j.value("sheets", "");
+    for (const auto& c : j["contests"]) {
+      ContestPanel p;
+      p.title = c.value("title", "");
+      p.figures = c.value("figures", "");
+      p.threshold_at = c.value("threshold_at", 0.0);
+      p.threshold_label = c.value("threshold_label", "");
+      p.outcome = c.value("outcome", "");
+      p.closed = c.value("closed", false);
+      for (const auto& b : c.value("bars", nlohmann::json::array())) {
+        p.bars.push_back({b.value("name", ""), b.value("votes", std::int64_t{0}), b.value("percent_of_D", 0.0), b.value("length", 0.0),
+                          b.value("elected", false), b.value("tied", false)});
+      }
+      v.contests.push_back(std::move(p));
+    }
+    return v;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<ResultsView> parse_results_view_json(std::string_view json) { return view_from(nlohmann::json::parse(json, nullptr, false)); }
+
+std::string feed_message(const std::string& type, std::int64_t seq, const std::string& view_json) {
+  nlohmann::ordered_json m{{"type", type}, {"seq", seq}};
+  if (!view_json.empty()) m["view"] = nlohmann::ordered_json::parse(view_json);
+  return m.dump();
+}
+
+std::optional<ResultsView> parse_feed_message(std::string_view message) {
+  const auto j = nlohmann::json::parse(message, nullptr, false);
+  if (!j.is_object() || j.value("type", "") != "results" || !j.contains("view")) return std::nullopt;
+  return view_from(j["view"]);
 }
 
 }  // namespace kp::ui

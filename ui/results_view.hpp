@@ -4,6 +4,8 @@
 // floor(D/2)+1, the elected highlighted, ties and unfilled seats said, and the sheets counted,
 // waiting and refused kept apart. Nothing is called final before the count is.
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -41,5 +43,15 @@ struct ResultsView {
 };
 
 ResultsView build_results_view(const config::Election& election, const tally::CountSummary& summary, Lang lang);
+
+// The view as the station publishes it to observers (one JSON object), and back. An observer
+// shows exactly what the station computed; it never counts anything itself.
+std::string results_view_json(const ResultsView& view);
+std::optional<ResultsView> parse_results_view_json(std::string_view json);
+
+// The station's feed: {"type":"results"|"heartbeat","seq":N[,"view":{…}]}, one per WebSocket
+// text message. parse_feed_message gives the view of a results message, nothing for a heartbeat.
+std::string feed_message(const std::string& type, std::int64_t seq, const std::string& view_json = {});
+std::optional<ResultsView> parse_feed_message(std::string_view message);
 
 }  // namespace kp::ui
