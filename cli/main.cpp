@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
   console_cmd->add_option("--observe", console.observe_url, "observer: show a station's results from ws://HOST:PORT (no database)");
   console_cmd->add_flag("--projector", console.projector, "full screen, large type, for the congress hall");
   console_cmd->add_option("--screenshot", console.screenshot, "render once to this PNG and exit");
+  console_cmd->add_option("--view-json", console.view_json, "with --screenshot: also write the results shown, as JSON");
   console_cmd->add_option("--quit-after", console.quit_after_seconds, "close by itself after SECONDS");
 
   kp::cli::RoundArgs round;

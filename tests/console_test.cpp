@@ -174,34 +174,30 @@ Shot look(const std::string& png) {
   return s;
 }
 
-// An observer on another computer (here another process) sees the station's results, read
-// only, and says so when the station is gone.
-TEST(Console, AnObserverFollowsTheStationAndSeesTheLinkGoDown) {
-  Congress c;
-  ASSERT_TRUE(c.db.has_value());
-  c.ballot(1, {"a", "b"});
-  // A free port: bound, read, released.
-  int port = 0;
-  {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    port = ntohs(addr.sin_port);
-    ::close(fd);
-  }
-  const std::string station = "QT_QPA_PLATFORM=offscreen exec " + test::quote_arg(KP_CLI_PATH) + " console " + test::quote_arg(c.path) +
-                              " --publish " + std::to_string(port) + " --quit-after 30";
-  pid_t pid = 0;
+// A free port: bound, read, released.
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// The counting station's console, off-screen, publishing on `port`; returns once it listens.
+pid_t start_station(const std::string& db, int port) {
+  const std::string station = "QT_QPA_PLATFORM=offscreen exec " + test::quote_arg(KP_CLI_PATH) + " console " + test::quote_arg(db) + " --publish " +
+                              std::to_string(port) + " --quit-after 60";
   std::vector<std::string> args{"sh", "-c", station};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  ASSERT_EQ(posix_spawnp(&pid, "sh", nullptr, nullptr, argv.data(), environ), 0);
-  for (int i = 0; i < 100; ++i) {  // until the station listens
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawnp(&pid, "sh", nullptr, nullptr, argv.data(), environ), 0);
+  for (int i = 0; i < 100; ++i) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -212,20 +208,68 @@ TEST(Console, AnObserverFollowsTheStationAndSeesTheLinkGoDown) {
     if (up) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  return pid;
+}
+
+void stop(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+}
+
+// An observer on another computer (here another process) sees the station's results, read
+// only, and says so when the station is gone.
+TEST(Console, AnObserverFollowsTheStationAndSeesTheLinkGoDown) {
+  Congress c;
+  ASSERT_TRUE(c.db.has_value());
+  c.ballot(1, {"a", "b"});
+  const int port = free_port();
+  const pid_t pid = start_station(c.path, port);
   const std::string url = "ws://127.0.0.1:" + std::to_string(port);
   const auto live = (c.dir.path() / "observer.png").string();
   ASSERT_EQ(test::run_cli("console --observe " + url + " --screenshot " + test::quote_arg(live)).exit_code, 0);
   const Shot seen = look(live);
   EXPECT_GT(seen.red_headline, 200);  // the station's provisional results arrived
   EXPECT_EQ(seen.amber, 0);           // and nothing is wrong with the link
-  ::kill(pid, SIGTERM);
-  ::waitpid(pid, nullptr, 0);
+  stop(pid);
   const auto down = (c.dir.path() / "observer-down.png").string();
   ASSERT_EQ(test::run_cli("console --observe " + url + " --screenshot " + test::quote_arg(down)).exit_code, 0);
   const Shot gone = look(down);
   EXPECT_GT(gone.amber, 1000);  // the link-down banner
   EXPECT_EQ(gone.red_headline, 0);
   EXPECT_EQ(test::run_cli("console").exit_code, 2);  // neither a database nor a station
+}
+
+// End to end: the simulated scanner feeds the committed deck into a congress; the station's
+// console publishes; an observer's screen shows exactly the count the database gives.
+TEST(Console, FromTheSimulatedScannerToAnObserversScreen) {
+  const test::ScratchDir dir;
+  const std::string db = (dir.path() / "dh.db").string();
+  ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
+  const int port = free_port();
+  const pid_t pid = start_station(db, port);
+  const auto scanned = test::run_cli("scan " + test::quote_arg(db) + " --source " + test::quote_arg("sim:" + test::source_path("sample_ballots/deck")) +
+                                     " --speed 20000");
+  ASSERT_EQ(scanned.exit_code, 0) << scanned.err;
+  auto opened = tally::CongressDb::open(db);
+  ASSERT_TRUE(opened.has_value());
+  const std::string expected = results_view_json(build_results_view(opened->election(), *opened->count(), Lang::vi));
+  // The station notices within 100 ms; on a loaded machine an observer may connect a moment
+  // before it has, so it looks again a few times.
+  const auto png = (dir.path() / "observer.png").string();
+  const auto json = (dir.path() / "observer.json").string();
+  std::optional<ResultsView> seen;
+  for (int attempt = 0; attempt < 10 && !(seen && results_view_json(*seen) == expected); ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto observed = test::run_cli("console --observe ws://127.0.0.1:" + std::to_string(port) + " --screenshot " + test::quote_arg(png) +
+                                        " --view-json " + test::quote_arg(json));
+    ASSERT_EQ(observed.exit_code, 0) << observed.err;
+    seen = parse_results_view_json(test::read_file(json));
+  }
+  stop(pid);
+  ASSERT_TRUE(seen.has_value()) << test::read_file(json);
+  EXPECT_EQ(results_view_json(*seen), expected);
+  EXPECT_THAT(seen->sheets, HasSubstr("đã đếm " + std::to_string(opened->count()->counted)));
+  EXPECT_GT(opened->count()->counted, 0);
 }
 
 // The real window on an X server (Xvfb): it opens, refreshes and closes by itself.

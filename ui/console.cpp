@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <iostream>
 
 #include "tally/congress_db.hpp"
@@ -87,6 +88,8 @@ class ResultsPage : public QWidget {
     banner_->setText(qs(text));
     banner_->setVisible(!text.empty());
   }
+
+  [[nodiscard]] const std::string& shown_json() const { return shown_; }
 
   // Shows the view unless it is what is already shown; true when it changed.
   bool display(const ResultsView& view) {
@@ -329,6 +332,11 @@ bool save_screenshot(ResultsPage& window, const ConsoleOptions& options) {
   window.resize(1280, 900);
   window.show();
   QApplication::processEvents();
+  if (!options.view_json.empty()) {
+    std::ofstream out(options.view_json, std::ios::binary | std::ios::trunc);
+    out << window.shown_json() << '\n';
+    if (!out) return false;
+  }
   return window.grab().save(QString::fromStdString(options.screenshot));
 }
 

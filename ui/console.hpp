@@ -28,6 +28,7 @@ struct ConsoleOptions {
   std::string observe_url;      // an observer: results from a station's feed (ws://HOST:PORT), no database
   bool projector = false;       // full screen, large type (F11 toggles, Esc leaves)
   std::string screenshot;       // render once to this PNG and exit (tests, documentation)
+  std::string view_json;        // with --screenshot: also write the view shown, as JSON
   double quit_after_seconds = 0;  // close by itself after this long (the smoke test)
 };
 
