@@ -15,6 +15,7 @@
 
 #include "tally/congress_db.hpp"
 #include "test_support.hpp"
+#include "tie_congress.hpp"
 #include "ui/results_view.hpp"
 
 extern char** environ;
@@ -24,53 +25,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Seven delegates, two seats, three names (the tie of the round tests: A 6, B 4, C 4).
-constexpr const char* kCongress = R"(
-[election]
-id = "console-2025"
-congress = "Đại hội thử bảng kết quả"
-issuer = "ĐẢNG BỘ THỬ"
-kind = "delegates"
-date = "2025-09-01"
-[electorate]
-convened = 7
-[[contest]]
-id = "bt"
-title = "Bầu Ban Thường vụ"
-elects = "other"
-seats = 2
-candidates = [
-  { id = "a", name = "Nguyễn Văn An" },
-  { id = "b", name = "Trần Thị Bình" },
-  { id = "c", name = "Lê Văn Cường" },
-]
-)";
-
-struct Congress {
-  test::ScratchDir dir;
-  std::string path = (dir.path() / "c.db").string();
-  std::optional<tally::CongressDb> db;
-  int files = 0;
-  Congress() {
-    auto created = tally::CongressDb::create(path, kCongress, "c.toml");
-    if (created) db.emplace(std::move(*created));
-  }
-  void ballot(std::uint32_t serial, const std::set<std::string>& kept, bool unclear = false) {
-    const auto round = db->rounds()->front();
-    const auto image = dir.path() / ("s" + std::to_string(++files) + ".png");
-    test::write_file(image, "scan " + std::to_string(files));
-    tally::SheetInput in;
-    in.image_name = image.filename().string();
-    in.image_path = image.string();
-    in.recognition = "{}";
-    in.recognised = true;
-    in.contest_id = "bt";
-    in.serial = serial;
-    in.layout_hash = round.layout_hash;
-    for (const auto& c : round.contest.candidates) in.marks[c.id] = kept.count(c.id) ? MarkState::kept : MarkState::struck;
-    if (unclear) in.marks["c"] = MarkState::unclear;
-    ASSERT_TRUE(db->ingest(in).has_value());
-  }
+// The small congress of the round tests (seven delegates, two seats, three names).
+struct Congress : test::TieCongress {
+  void ballot(std::uint32_t serial, const std::set<std::string>& kept, bool unclear = false) { sheet(1, serial, kept, {}, unclear ? "c" : ""); }
 };
 
 TEST(ResultsView, ProvisionalWhileASheetWaitsAndNobodyDeclared) {

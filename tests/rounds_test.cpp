@@ -11,6 +11,7 @@
 #include "config/layout.hpp"
 #include "tally/congress_db.hpp"
 #include "test_support.hpp"
+#include "tie_congress.hpp"
 
 namespace kp::tally {
 namespace {
@@ -18,70 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-// Seven delegates (D = 7, elected with 4), two seats, three names; body "other" has no
-// surplus rule, so three names for two seats is a strike ballot.
-constexpr const char* kTieCongress = R"(
-[election]
-id = "tie-2025"
-congress = "Đại hội thử"
-issuer = "ĐẢNG BỘ THỬ"
-kind = "delegates"
-date = "2025-09-01"
-[electorate]
-convened = 7
-[[contest]]
-id = "bt"
-title = "Bầu Ban Thường vụ"
-elects = "other"
-seats = 2
-candidates = [
-  { id = "a", name = "Nguyễn Văn An" },
-  { id = "b", name = "Trần Thị Bình" },
-  { id = "c", name = "Lê Văn Cường" },
-]
-)";
-
-struct TieCongress {
-  test::ScratchDir dir;
-  std::string path = (dir.path() / "tie.db").string();
-  std::optional<CongressDb> db;
-  int files = 0;
-
-  TieCongress() {
-    auto created = CongressDb::create(path, kTieCongress, "tie.toml");
-    EXPECT_TRUE(created.has_value()) << (created ? "" : created.error().message.en);
-    if (created) db.emplace(std::move(*created));
-  }
-
-  RoundRow round(int number) const {
-    const auto rounds = db->rounds();
-    for (const auto& r : *rounds) {
-      if (r.round == number) return r;
-    }
-    ADD_FAILURE() << "no round " << number;
-    return {};
-  }
-
-  // One recognised sheet: the names kept, the others struck; the image is a distinct file.
-  IngestOutcome sheet(int round_number, std::uint32_t serial, const std::set<std::string>& kept, std::optional<std::int64_t> batch = {}) {
-    const RoundRow r = round(round_number);
-    const fs::path image = dir.path() / ("scan-" + std::to_string(++files) + ".png");
-    test::write_file(image, "scan " + std::to_string(files));
-    SheetInput in;
-    in.image_name = image.filename().string();
-    in.image_path = image.string();
-    in.recognition = "{\"serial\":" + std::to_string(serial) + "}";
-    in.recognised = true;
-    in.contest_id = "bt";
-    in.serial = serial;
-    in.layout_hash = r.layout_hash;
-    in.batch_id = batch;
-    for (const auto& c : r.contest.candidates) in.marks[c.id] = kept.count(c.id) ? MarkState::kept : MarkState::struck;
-    auto out = db->ingest(in);
-    EXPECT_TRUE(out.has_value()) << (out ? "" : out.error().message.en);
-    return out ? *out : IngestOutcome{};
-  }
-};
+using test::TieCongress;
+constexpr const char* kTieCongress = test::kTieCongressToml;
 
 std::string problems(const CongressDb& db) {
   std::string out;
