@@ -1,10 +1,13 @@
 #include "tally/congress_db.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -423,6 +426,16 @@ Result<CongressDb> CongressDb::open(const std::string& path) {
     impl->public_pem = meta["public_key"];
     if (fs::exists(path + ".key")) impl->private_pem = read_bytes(path + ".key");
     impl->load_rounds();
+    // Half-written images of a process that was killed (".tmp-NAME-PID", the process gone) are
+    // garbage: their sheets were never recorded, and the next attempt writes them again.
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(impl->images(), ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(".tmp-", 0) != 0) continue;
+      const auto dash = name.rfind('-');
+      const pid_t writer = static_cast<pid_t>(std::atol(name.c_str() + dash + 1));
+      if (writer > 0 && ::kill(writer, 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
+    }
     return CongressDb(std::move(impl));
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(path, e.what()));

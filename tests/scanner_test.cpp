@@ -3,6 +3,7 @@
 // backend in a private SANE_CONFIG_DIR, saned on loopback killed in the middle of a page, and
 // `kiemphieu scan` end to end into a congress database.
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <spawn.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <random>
 #include <regex>
 #include <set>
 #include <thread>
@@ -397,6 +399,48 @@ TEST(ScanCommand, BlankBacksAreDroppedAndInkOnABackMakesTheFrontWait) {
   EXPECT_THAT((*side(2, "front"))["wait_reasons"].dump(), HasSubstr("flag:identifying_mark"));
   ASSERT_TRUE(side(2, "back").has_value());
   EXPECT_EQ((*side(2, "back"))["status"], "rejected");
+}
+
+// SQLite's crash-testing spirit for the scanner path: `kiemphieu scan` killed (SIGKILL) at random
+// moments, many times, then run to the end: every sheet stored once, the log verifying after
+// each kill, every killed batch ended as interrupted by the next.
+TEST(ScanCommand, KilledAtRandomMomentsLosesNothing) {
+  const test::ScratchDir dir;
+  const std::string db = (dir.path() / "dh.db").string();
+  ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
+  std::vector<std::string> args{KP_CLI_PATH, "scan", db, "--source", "sim:" + deck(), "--speed", "1200"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  std::mt19937 rng(11);
+  for (int kill_number = 0; kill_number < 6; ++kill_number) {
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 1200));
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    auto opened = tally::CongressDb::open(db);
+    ASSERT_TRUE(opened.has_value());
+    const auto problems = opened->verify();
+    ASSERT_TRUE(problems.empty()) << "after kill " << kill_number << ": " << problems.front().what;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  const auto finish = test::run_cli("scan " + test::quote_arg(db) + " --source " + test::quote_arg("sim:" + deck()) + " --speed 20000");
+  ASSERT_EQ(finish.exit_code, 0) << finish.err;
+  auto opened = tally::CongressDb::open(db);
+  ASSERT_TRUE(opened.has_value());
+  const auto sheets = *opened->sheets();
+  EXPECT_EQ(sheets.size(), 40u);
+  std::set<std::string> hashes;
+  for (const auto& s : sheets) hashes.insert(s.image_sha256);
+  EXPECT_EQ(hashes.size(), 40u);
+  EXPECT_TRUE(opened->verify().empty());
+  // No image left half-written in the store.
+  for (const auto& f : std::filesystem::directory_iterator(opened->images_dir())) EXPECT_NE(f.path().filename().string().rfind(".tmp-", 0), 0u) << f.path();
 }
 
 TEST(ScanCommand, CtrlCEndsTheBatchCleanly) {
