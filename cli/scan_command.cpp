@@ -202,7 +202,10 @@ int run_scan(const ScanArgs& args, Lang lang) {
         files.push_back(spool / ("batch" + std::to_string(*batch) + "-sheet" + std::to_string(sheet->number) + "-" + name + side->extension));
         if (!write_file(files.back(), side->bytes)) {
           print_error({"write_failed", {"Không ghi được ảnh vào thư mục tạm", "Cannot write the image to the spool"}, files.back().string()}, lang);
-          return 1;
+          // Stop the feeder and let the batch end as it must: the device thread is waiting on it.
+          (*session)->cancel();
+          ++failures;
+          break;
         }
         readings.push_back(std::async(std::launch::async, [&r = *recognizer, path = files.back().string()] {
           auto image = recognition::read_image_file(path);
@@ -212,6 +215,7 @@ int run_scan(const ScanArgs& args, Lang lang) {
           return e;
         }));
       }
+      if (readings.size() != sides.size()) continue;  // a side could not be spooled: the sheet is not stored
       std::vector<SideEvidence> evidence;
       for (auto& f : readings) evidence.push_back(f.get());
       std::vector<tally::SheetInput> inputs;

@@ -349,7 +349,7 @@ Result<CongressDb> CongressDb::create(const std::string& path, const std::string
         PRIMARY KEY(contest_id, round));
       CREATE TABLE batches(
         id INTEGER PRIMARY KEY, source TEXT NOT NULL, device TEXT NOT NULL, operator TEXT NOT NULL,
-        started_at TEXT NOT NULL, ended_at TEXT, end_reason TEXT);
+        started_at TEXT NOT NULL, ended_at TEXT, end_reason TEXT, pid INTEGER NOT NULL);
       CREATE TABLE sheets(
         id INTEGER PRIMARY KEY,
         image_name TEXT NOT NULL,
@@ -870,13 +870,18 @@ Result<RoundRow> CongressDb::open_round(const std::string& contest_id, const std
 Result<std::int64_t> CongressDb::start_batch(const std::string& source, const std::string& device, const std::string& operator_name) {
   try {
     Transaction tx(*impl_->db);
+    // A batch left open by a process that is gone (or by this one: a process scans one batch at
+    // a time) was interrupted; another scanner's batch running in parallel stays open.
     std::vector<std::int64_t> left_open;
-    auto q = impl_->db->prepare("SELECT id FROM batches WHERE ended_at IS NULL");
-    while (q.step()) left_open.push_back(q.integer(0));
+    auto q = impl_->db->prepare("SELECT id, pid FROM batches WHERE ended_at IS NULL");
+    while (q.step()) {
+      const auto owner = static_cast<pid_t>(q.integer(1));
+      if (owner == ::getpid() || owner <= 0 || (::kill(owner, 0) != 0 && errno == ESRCH)) left_open.push_back(q.integer(0));
+    }
     for (const auto id : left_open) impl_->end_batch(id, "interrupted");
     const std::string at = now_utc();
-    impl_->db->prepare("INSERT INTO batches(source, device, operator, started_at) VALUES(?,?,?,?)")
-        .bind(1, source).bind(2, device).bind(3, operator_name).bind(4, at).run();
+    impl_->db->prepare("INSERT INTO batches(source, device, operator, started_at, pid) VALUES(?,?,?,?,?)")
+        .bind(1, source).bind(2, device).bind(3, operator_name).bind(4, at).bind(5, static_cast<std::int64_t>(::getpid())).run();
     const std::int64_t id = sqlite3_last_insert_rowid(impl_->db->handle());
     impl_->append(AuditEvent::batch_started, {{"batch", id}, {"source", source}, {"device", device}, {"operator", operator_name}});
     tx.commit();

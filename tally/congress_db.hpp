@@ -129,7 +129,8 @@ class CongressDb {
                               const std::string& decision, const std::string& member1, const std::string& member2);
 
   // A scanning batch: its source and the device's identity (maker, model, serial) go into the
-  // log. Starting a batch ends any batch a killed process left open, as "interrupted".
+  // log. Starting a batch ends any batch a killed process left open, as "interrupted"; batches
+  // of other live processes (a second scanner) stay open.
   Result<std::int64_t> start_batch(const std::string& source, const std::string& device, const std::string& operator_name);
   Result<void> end_batch(std::int64_t batch_id, const std::string& reason);
   // A scanner fault during a batch: its kind, the sheet it struck (by its place in the batch)

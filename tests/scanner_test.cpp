@@ -443,6 +443,56 @@ TEST(ScanCommand, KilledAtRandomMomentsLosesNothing) {
   for (const auto& f : std::filesystem::directory_iterator(opened->images_dir())) EXPECT_NE(f.path().filename().string().rfind(".tmp-", 0), 0u) << f.path();
 }
 
+// Two scanners feeding one congress at once: each batch runs to its end (neither is taken for
+// an interrupted one), every sheet is stored once, the log verifies.
+TEST(ScanCommand, TwoScannersInParallel) {
+  const test::ScratchDir dir;
+  std::vector<std::string> images;
+  for (const auto& f : std::filesystem::directory_iterator(deck())) {
+    if (f.path().extension() != ".jsonl") images.push_back(f.path().string());
+  }
+  std::sort(images.begin(), images.end());
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto folder = dir.path() / (i % 2 == 0 ? "left" : "right");
+    std::filesystem::create_directories(folder);
+    std::filesystem::copy_file(images[i], folder / std::filesystem::path(images[i]).filename());
+  }
+  const std::string db = (dir.path() / "dh.db").string();
+  ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
+  std::vector<pid_t> scans;
+  for (const char* side : {"left", "right"}) {
+    std::vector<std::string> args{KP_CLI_PATH, "scan", db, "--source", "sim:" + (dir.path() / side).string(), "--speed", "600"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t quiet;
+    posix_spawn_file_actions_init(&quiet);
+    posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, argv[0], &quiet, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&quiet);
+    scans.push_back(pid);
+  }
+  for (const pid_t pid : scans) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  auto opened = tally::CongressDb::open(db);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->sheets()->size(), images.size());
+  EXPECT_TRUE(opened->verify().empty());
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(h, "SELECT count(*) FROM batches WHERE end_reason = 'hopper_empty'", -1, &q, nullptr);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 2);
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+}
+
 TEST(ScanCommand, CtrlCEndsTheBatchCleanly) {
   const test::ScratchDir dir;
   const std::string db = (dir.path() / "dh.db").string();
