@@ -1,9 +1,7 @@
 // The congress database: idempotent ingestion, duplicates and photocopies, the committee's
 // rulings, every kind of tampering found by its position, a process killed at random moments
 // while ingesting, and replay of recognition.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <random>
@@ -18,7 +16,6 @@
 #include "tally/congress_db.hpp"
 #include "test_support.hpp"
 
-extern char** environ;
 
 namespace kp::tally {
 namespace {
@@ -303,19 +300,12 @@ TEST(CongressDb, ReplayReadsEveryStoredImageTheSame) {
 TEST(CongressDb, KilledAtRandomMomentsLosesNothing) {
   const Congress c;
   const auto files = deck_images(40);
-  std::vector<std::string> argv_strings{KP_CLI_PATH, "ingest", c.db};
-  argv_strings.insert(argv_strings.end(), files.begin(), files.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_strings) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  std::vector<std::string> args{KP_CLI_PATH, "ingest", c.db};
+  args.insert(args.end(), files.begin(), files.end());
   std::mt19937 rng(7);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   for (int round = 0; round < 8; ++round) {
-    pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+    const pid_t pid = test::spawn_process(args, {.quiet = true});
+    ASSERT_GT(pid, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % 1500));
     kill(pid, SIGKILL);
     int status = 0;
@@ -323,7 +313,6 @@ TEST(CongressDb, KilledAtRandomMomentsLosesNothing) {
     const auto problems = c.verify();
     ASSERT_TRUE(problems.empty()) << "after kill " << round << ":\n" << problems_text(problems);
   }
-  posix_spawn_file_actions_destroy(&actions);
   const auto finish = c.ingest(files);
   ASSERT_EQ(finish.exit_code, 0) << finish.err;
   const auto db = CongressDb::open(c.db);

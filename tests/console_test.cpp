@@ -2,7 +2,6 @@
 // is rendered off-screen to PNG, and opened for real under Xvfb.
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,7 +17,6 @@
 #include "tie_congress.hpp"
 #include "ui/results_view.hpp"
 
-extern char** environ;
 
 namespace kp::ui {
 namespace {
@@ -148,12 +146,8 @@ int free_port() {
 pid_t start_station(const std::string& db, int port) {
   const std::string station = "QT_QPA_PLATFORM=offscreen exec " + test::quote_arg(KP_CLI_PATH) + " console " + test::quote_arg(db) + " --publish " +
                               std::to_string(port) + " --quit-after 60";
-  std::vector<std::string> args{"sh", "-c", station};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  EXPECT_EQ(posix_spawnp(&pid, "sh", nullptr, nullptr, argv.data(), environ), 0);
+  const pid_t pid = test::spawn_process({"sh", "-c", station});
+  EXPECT_GT(pid, 0);
   for (int i = 0; i < 100; ++i) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};

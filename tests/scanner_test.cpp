@@ -3,10 +3,8 @@
 // backend in a private SANE_CONFIG_DIR, saned on loopback killed in the middle of a page, and
 // `kiemphieu scan` end to end into a congress database.
 #include <netinet/in.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,7 +26,6 @@
 #include "scanner_support.hpp"
 #include "test_support.hpp"
 
-extern char** environ;
 
 namespace kp::scanner {
 namespace {
@@ -247,22 +244,6 @@ TEST(SaneDriver, AnUnknownDeviceIsNamed) {
   EXPECT_EQ((*s)->apply({}).error().code, "no_device");
 }
 
-// In its own process group, so a kill reaches the children it forks (saned serves each
-// connection from a child).
-pid_t spawn(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  std::vector<std::string> copy = args;
-  for (auto& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  pid_t pid = 0;
-  EXPECT_EQ(posix_spawnp(&pid, argv[0], nullptr, &attr, argv.data(), environ), 0);
-  posix_spawnattr_destroy(&attr);
-  return pid;
-}
 
 // saned on loopback serves the test backend over the net backend; killing it in the middle of
 // a page gives a typed fault for that sheet, and the sheets before it stay delivered.
@@ -274,7 +255,8 @@ TEST(SaneDriver, SanedOnLoopbackKilledMidPage) {
   ::setenv("SANE_CONFIG_DIR", server.path().c_str(), 1);
   // saned's port is the net backend's default (6566): the net backend takes no port in net.conf.
   struct Saned {
-    pid_t pid = spawn({"saned", "-l", "-b", "127.0.0.1", "-p", "6566"});
+    // In a process group of its own: saned serves each connection from a child, which the kill must reach too.
+    pid_t pid = test::spawn_process({"saned", "-l", "-b", "127.0.0.1", "-p", "6566"}, {.own_group = true});
     ~Saned() {
       ::kill(-pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);
@@ -408,18 +390,10 @@ TEST(ScanCommand, KilledAtRandomMomentsLosesNothing) {
   const test::ScratchDir dir;
   const std::string db = (dir.path() / "dh.db").string();
   ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
-  std::vector<std::string> args{KP_CLI_PATH, "scan", db, "--source", "sim:" + deck(), "--speed", "1200"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   std::mt19937 rng(11);
   for (int kill_number = 0; kill_number < 6; ++kill_number) {
-    pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+    const pid_t pid = test::spawn_process({KP_CLI_PATH, "scan", db, "--source", "sim:" + deck(), "--speed", "1200"}, {.quiet = true});
+    ASSERT_GT(pid, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 1200));
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
@@ -428,7 +402,6 @@ TEST(ScanCommand, KilledAtRandomMomentsLosesNothing) {
     const auto problems = opened->verify();
     ASSERT_TRUE(problems.empty()) << "after kill " << kill_number << ": " << problems.front().what;
   }
-  posix_spawn_file_actions_destroy(&actions);
   const auto finish = test::run_cli("scan " + test::quote_arg(db) + " --source " + test::quote_arg("sim:" + deck()) + " --speed 20000");
   ASSERT_EQ(finish.exit_code, 0) << finish.err;
   auto opened = tally::CongressDb::open(db);
@@ -461,17 +434,8 @@ TEST(ScanCommand, TwoScannersInParallel) {
   ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
   std::vector<pid_t> scans;
   for (const char* side : {"left", "right"}) {
-    std::vector<std::string> args{KP_CLI_PATH, "scan", db, "--source", "sim:" + (dir.path() / side).string(), "--speed", "600"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t quiet;
-    posix_spawn_file_actions_init(&quiet);
-    posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], &quiet, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&quiet);
+    const pid_t pid = test::spawn_process({KP_CLI_PATH, "scan", db, "--source", "sim:" + (dir.path() / side).string(), "--speed", "600"}, {.quiet = true});
+    ASSERT_GT(pid, 0);
     scans.push_back(pid);
   }
   for (const pid_t pid : scans) {
@@ -498,7 +462,7 @@ TEST(ScanCommand, CtrlCEndsTheBatchCleanly) {
   const std::string db = (dir.path() / "dh.db").string();
   ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
   const std::string out = (dir.path() / "out.jsonl").string();
-  const pid_t pid = spawn({"sh", "-c", "exec " + test::quote_arg(KP_CLI_PATH) + " scan " + test::quote_arg(db) + " --source " +
+  const pid_t pid = test::spawn_process({"sh", "-c", "exec " + test::quote_arg(KP_CLI_PATH) + " scan " + test::quote_arg(db) + " --source " +
                                            test::quote_arg("sim:" + deck()) + " --speed 120 > " + test::quote_arg(out) + " 2>/dev/null"});
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   ::kill(pid, SIGINT);

@@ -1,5 +1,8 @@
 #include "test_support.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
+
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -8,6 +11,8 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+
+extern char** environ;
 
 namespace kp::test {
 
@@ -83,5 +88,29 @@ CommandResult run_command(const std::string& command_line) {
 }
 
 CommandResult run_cli(const std::string& arguments) { return run_command(quote_arg(KP_CLI_PATH) + " " + arguments); }
+
+int spawn_process(const std::vector<std::string>& args, SpawnOptions options) {
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (options.quiet) {
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  }
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  if (options.own_group) {
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+  }
+  pid_t pid = -1;
+  const int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
 
 }  // namespace kp::test

@@ -2,6 +2,7 @@
 // Helpers shared by the tests: the example congress, scratch folders, running the CLI.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "config/election.hpp"
 #include "config/layout.hpp"
@@ -42,5 +43,14 @@ CommandResult run_command(const std::string& command_line);
 CommandResult run_cli(const std::string& arguments);
 
 std::string quote_arg(const std::string& s);
+
+// Starts a program in the background (searched on PATH); -1 when it cannot start. `quiet`
+// sends its output to /dev/null; `own_group` puts it in a process group of its own, so
+// kill(-pid, …) also reaches the children it forks.
+struct SpawnOptions {
+  bool quiet = false;
+  bool own_group = false;
+};
+int spawn_process(const std::vector<std::string>& args, SpawnOptions options = {});
 
 }  // namespace kp::test
