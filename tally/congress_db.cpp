@@ -204,6 +204,8 @@ struct CongressDb::Impl {
     return nullptr;
   }
 
+  [[nodiscard]] CountSummary count_sheets(const std::vector<SheetRow>& all) const;
+
   // Rounds in the definition's contest order, then by number.
   [[nodiscard]] std::vector<const RoundState*> ordered_rounds() const {
     std::vector<const RoundState*> out;
@@ -701,15 +703,14 @@ Result<std::int64_t> CongressDb::last_event() const {
   }
 }
 
-Result<CountSummary> CongressDb::count() const {
-  auto all = sheets();
-  if (!all) return tl::unexpected(all.error());
+// The count over sheets already read: count() reads them, verify() has them at hand.
+CountSummary CongressDb::Impl::count_sheets(const std::vector<SheetRow>& all) const {
   CountSummary summary;
   // A ballot is all the sides of one serial in one round; it counts when every side is counted, once.
   using RoundKey = std::pair<std::string, int>;
   std::map<RoundKey, std::map<std::int64_t, std::vector<const SheetRow*>>> ballots;
   std::map<RoundKey, std::int64_t> waiting;
-  for (const auto& s : *all) {
+  for (const auto& s : all) {
     if (s.status == SheetStatus::rejected) {
       ++summary.rejected;
     } else if (s.status == SheetStatus::waiting) {
@@ -720,8 +721,8 @@ Result<CountSummary> CongressDb::count() const {
       ballots[{s.contest_id, s.round}][s.serial].push_back(&s);
     }
   }
-  const RuleSettings rules = settings_for(impl_->election->rules);
-  for (const auto* round : impl_->ordered_rounds()) {
+  const RuleSettings rules = settings_for(election->rules);
+  for (const auto* round : ordered_rounds()) {
     const RoundKey key{round->row.contest_id, round->row.round};
     RoundStanding standing;
     standing.waiting = waiting[key];
@@ -745,13 +746,19 @@ Result<CountSummary> CongressDb::count() const {
       records.push_back(std::move(b));
     }
     summary.conflicting_serials += standing.conflicting_serials;
-    summary.results.push_back(tally::count(*impl_->election, round->row.contest, records, round->row.issued, rules));
+    summary.results.push_back(tally::count(*election, round->row.contest, records, round->row.issued, rules));
     summary.contests.push_back(round->row.contest);
     summary.standing.push_back(standing);
   }
   summary.final = summary.waiting == 0 && summary.conflicting_serials == 0 &&
                   std::all_of(summary.results.begin(), summary.results.end(), [](const ContestResult& r) { return r.reconciliation.ok() && r.issued; });
   return summary;
+}
+
+Result<CountSummary> CongressDb::count() const {
+  auto all = sheets();
+  if (!all) return tl::unexpected(all.error());
+  return impl_->count_sheets(*all);
 }
 
 Result<std::vector<RoundRow>> CongressDb::rounds() const {
@@ -1087,9 +1094,11 @@ std::vector<AuditProblem> CongressDb::verify() const {
     }
     if (expected == 1) note(0, "the audit log is empty");
     // Every sheet is what its entries say, and its image is the one that was scanned.
-    auto all = sheets();
+    const auto all = sheets();
+    const std::vector<SheetRow> none;
+    const std::vector<SheetRow>& rows = all ? *all : none;  // both lvalues: no copy of every sheet
     std::set<std::int64_t> seen;
-    for (const auto& s : all ? *all : std::vector<SheetRow>{}) {
+    for (const auto& s : rows) {
       seen.insert(s.id);
       const std::string who = "sheet " + std::to_string(s.id) + " (" + s.image_name + ")";
       const auto it = sheet_events.find(s.id);
@@ -1125,7 +1134,8 @@ std::vector<AuditProblem> CongressDb::verify() const {
     }
     // Rounds: each as its entry opened it, issued as entered, and a closed round's stored result
     // is exactly what the stored sheets count to today.
-    const auto summary = count();
+    // The recount over the sheets already read above.
+    const std::optional<CountSummary> summary = all ? std::optional(impl_->count_sheets(*all)) : std::nullopt;
     for (const auto* st : impl_->ordered_rounds()) {
       const RoundRow& r = st->row;
       const auto key = std::pair{r.contest_id, r.round};
