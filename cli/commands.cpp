@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -39,12 +38,6 @@ std::vector<std::uint32_t> draw_serials(int count, std::set<std::uint32_t>& used
     if (used.insert(serial).second) out.push_back(serial);
   }
   return out;
-}
-
-bool write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  return static_cast<bool>(out);
 }
 
 }  // namespace

@@ -2,8 +2,6 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <fstream>
-#include <iterator>
 #include <mutex>
 #include <filesystem>
 #include <iostream>
@@ -13,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "common/files.hpp"
 #include "cli/preparation.hpp"
 #include "cli/report_writer.hpp"
 #include "cli/sheet_reading.hpp"
@@ -94,8 +93,7 @@ std::string progress_bar(std::size_t done, std::size_t total) {
 int run_init(const InitArgs& args, Lang lang) {
   const auto p = prepare(config::load_election_file(args.election_path), lang);
   if (!p) return 1;
-  std::ifstream in(args.election_path, std::ios::binary);
-  const std::string toml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string toml = read_file_bytes(args.election_path);
   auto db = tally::CongressDb::create(args.db_path, toml, fs::path(args.election_path).filename().string());
   if (!reported(db, lang)) return 1;
   const bool en = lang == Lang::en;

@@ -1,5 +1,6 @@
 #include "cli/preparation.hpp"
 
+#include <fstream>
 #include <iostream>
 
 #include "printing/ballot_renderer.hpp"
@@ -44,6 +45,12 @@ std::optional<Prepared> prepare(tl::expected<config::LoadedElection, config::Dia
   }
   if (!ok) return std::nullopt;
   return p;
+}
+
+bool write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  return static_cast<bool>(out);
 }
 
 }  // namespace kp::cli

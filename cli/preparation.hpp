@@ -1,6 +1,8 @@
 #pragma once
 // Shared by the commands: loading, validating and laying out an election, and saying errors.
+#include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -19,6 +21,9 @@ struct Prepared {
 };
 
 void print_error(const Error& e, Lang lang);
+
+// Writes `text` (any bytes) to `path`, replacing it; false when it cannot.
+bool write_text(const std::filesystem::path& path, const std::string& text);
 
 // Writes each layout's blank sides as PNG, `count` issued ballots with fresh serials as PDF,
 // the serial list and layout.json into `out_dir`, printing each path.

@@ -8,7 +8,6 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <iostream>
 #include <mutex>
@@ -107,12 +106,6 @@ scanner::SourceOptions source_options(const ScanArgs& args) {
   return o;
 }
 
-bool write_file(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  return static_cast<bool>(out);
-}
-
 struct Counters {
   std::int64_t sheets = 0, counted = 0, waiting = 0, rejected = 0, duplicates = 0, blank_backs = 0, faults = 0;
   double longest_delay_ms = 0;
@@ -200,7 +193,7 @@ int run_scan(const ScanArgs& args, Lang lang) {
       std::vector<std::future<SideEvidence>> readings;
       for (const auto& [side, name] : sides) {
         files.push_back(spool / ("batch" + std::to_string(*batch) + "-sheet" + std::to_string(sheet->number) + "-" + name + side->extension));
-        if (!write_file(files.back(), side->bytes)) {
+        if (!write_text(files.back(), side->bytes)) {
           print_error({"write_failed", {"Không ghi được ảnh vào thư mục tạm", "Cannot write the image to the spool"}, files.back().string()}, lang);
           // Stop the feeder and let the batch end as it must: the device thread is waiting on it.
           (*session)->cancel();

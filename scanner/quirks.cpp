@@ -1,13 +1,13 @@
 #include "scanner/internal/quirks.hpp"
 
 #include <cstdlib>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 
 #include <toml++/toml.h>
 
+#include "common/files.hpp"
 #include "scanner/generated/quirks.hpp"
 
 namespace kp::scanner::internal {
@@ -51,8 +51,7 @@ const Quirks& quirks() {
     std::string text(kBuiltInQuirks);
     const char* path = std::getenv("KIEMPHIEU_SCANNER_QUIRKS");
     if (path != nullptr && *path != '\0') {
-      std::ifstream in(path);
-      if (in) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      if (std::error_code ec; std::filesystem::is_regular_file(path, ec)) text = read_file_bytes(path);
     }
     std::string error;
     Quirks q = parse_quirks(text, error);

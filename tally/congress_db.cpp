@@ -10,13 +10,12 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "common/digest.hpp"
+#include "common/files.hpp"
 #include "config/layout.hpp"
 #include "config/load.hpp"
 #include "tally/audit_events.hpp"
@@ -47,11 +46,6 @@ std::string now_utc() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 // Writes `bytes` to a new file; with `flush`, to the disk before returning.
@@ -426,7 +420,7 @@ Result<CongressDb> CongressDb::open(const std::string& path) {
     if (!loaded) return tl::unexpected(db_error(path, "the stored election definition does not load"));
     impl->election = loaded->election;
     impl->public_pem = meta["public_key"];
-    if (fs::exists(path + ".key")) impl->private_pem = read_bytes(path + ".key");
+    if (fs::exists(path + ".key")) impl->private_pem = read_file_bytes(path + ".key");
     impl->load_rounds();
     // Half-written images of a process that was killed (".tmp-NAME-PID", the process gone) are
     // garbage: their sheets were never recorded, and the next attempt writes them again.
@@ -461,7 +455,7 @@ Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<Sh
     std::vector<std::pair<fs::path, fs::path>> renames;
     std::set<std::string> pending;
     for (const auto& in : inputs) {
-      const std::string bytes = read_bytes(in.image_path);
+      const std::string bytes = read_file_bytes(in.image_path);
       if (bytes.empty()) return fail("file_unreadable", {"Không đọc được tệp ảnh", "Cannot read the image file"}, in.image_path);
       hashes.push_back(sha256_hex(bytes));
       std::string extension = fs::path(in.image_path).extension().string();
@@ -469,7 +463,7 @@ Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<Sh
       stored_names.push_back(hashes.back() + extension);
       const fs::path target = impl_->images() / stored_names.back();
       if (pending.count(target.string()) != 0) continue;
-      if (fs::exists(target) && sha256_hex(read_bytes(target)) == hashes.back()) continue;
+      if (fs::exists(target) && sha256_hex(read_file_bytes(target)) == hashes.back()) continue;
       const fs::path temp = target.parent_path() / (".tmp-" + target.filename().string() + "-" + std::to_string(::getpid()));
       // Not flushed here: the file system is flushed once for the whole batch below.
       if (!write_file(temp, bytes, false)) return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, target.string());
@@ -1029,7 +1023,7 @@ Result<CongressDb::ExportSummary> CongressDb::export_cvr(const std::string& dir)
 std::vector<std::string> verify_cvr_export(const std::string& dir) {
   std::vector<std::string> problems;
   const fs::path manifest_path = fs::path(dir) / "manifest.json";
-  const Json manifest = Json::parse(read_bytes(manifest_path), nullptr, false);
+  const Json manifest = Json::parse(read_file_bytes(manifest_path), nullptr, false);
   if (!manifest.is_object()) return {manifest_path.string() + ": no readable manifest"};
   std::vector<std::string> leaves;
   for (const auto& f : manifest.value("records", Json::array())) {
@@ -1039,7 +1033,7 @@ std::vector<std::string> verify_cvr_export(const std::string& dir) {
       problems.push_back(name + ": missing");
       continue;
     }
-    const std::string hash = sha256_hex(read_bytes(file));
+    const std::string hash = sha256_hex(read_file_bytes(file));
     if (hash != f.value("sha256", "")) problems.push_back(name + ": changed since it was exported");
     leaves.push_back(f.value("sha256", ""));
   }
@@ -1125,7 +1119,7 @@ std::vector<AuditProblem> CongressDb::verify() const {
       const fs::path image = impl_->images() / s.stored_file;
       if (!fs::exists(image)) {
         note(s.id, who + ": the stored image " + image.string() + " is missing");
-      } else if (sha256_hex(read_bytes(image)) != s.image_sha256) {
+      } else if (sha256_hex(read_file_bytes(image)) != s.image_sha256) {
         note(s.id, who + ": the stored image " + image.string() + " was changed");
       }
     }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/files.hpp"
 #include "scanner/scanner.hpp"
 
 namespace kp::scanner::internal {
@@ -30,6 +31,5 @@ struct SideName {
   bool back = false;
 };
 std::optional<SideName> side_name(const std::string& file_name);
-std::string read_file_bytes(const std::string& path);
 
 }  // namespace kp::scanner::internal
