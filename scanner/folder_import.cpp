@@ -7,13 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <deque>
 #include <filesystem>
 #include <map>
 #include <set>
 
 #include "common/digest.hpp"
 #include "scanner/internal/drivers.hpp"
+#include "scanner/internal/pending_events.hpp"
 
 namespace kp::scanner::internal {
 namespace {
@@ -43,20 +43,13 @@ class FolderSession final : public ScanSession {
 
   ScanEvent next() override {
     while (true) {
-      if (!ready_.empty()) {
-        ScanEvent e = std::move(ready_.front());
-        ready_.pop_front();
-        return e;
-      }
-      if (ended_) return BatchEnded{end_};
+      if (pending_.has_next()) return pending_.next();
       if (cancelled_) return finish(BatchEnd::cancelled);
       const auto now = Clock::now();
       release_lone_sides(now, false);
-      if (!ready_.empty()) continue;
+      if (pending_.has_next()) continue;
       if (options_.idle_end.count() > 0 && waiting_.empty() && now - last_activity_ >= options_.idle_end) {
-        ready_.emplace_back(BatchEnded{BatchEnd::hopper_empty});
-        ended_ = true;
-        end_ = BatchEnd::hopper_empty;
+        pending_.end_batch(BatchEnd::hopper_empty);
         return Status{StatusKind::hopper_empty};
       }
       // Wait for the folder in short slices so a cancel and the idle end are honoured.
@@ -74,12 +67,7 @@ class FolderSession final : public ScanSession {
 
   ScanEvent finish(BatchEnd end) {
     release_lone_sides(Clock::now(), true);
-    ended_ = true;
-    end_ = end;
-    ready_.emplace_back(BatchEnded{end});
-    ScanEvent e = std::move(ready_.front());
-    ready_.pop_front();
-    return e;
+    return pending_.end_after(end);
   }
 
   void read_events() {
@@ -137,21 +125,19 @@ class FolderSession final : public ScanSession {
     s.front = std::move(front);
     s.back = std::move(back);
     s.scanned_at = Clock::now();
-    ready_.emplace_back(std::move(s));
+    pending_.push(std::move(s));
   }
 
   DeviceInfo info_;
   std::string dir_;
   int fd_;
   FolderOptions options_;
-  std::deque<ScanEvent> ready_;
+  PendingEvents pending_;
   std::map<std::string, Waiting> waiting_;
   std::set<std::string> seen_;
   Clock::time_point last_activity_;
   std::int64_t sheets_ = 0;
   std::atomic<bool> cancelled_{false};
-  bool ended_ = false;
-  BatchEnd end_ = BatchEnd::hopper_empty;
 };
 
 }  // namespace

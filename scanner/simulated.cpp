@@ -1,12 +1,12 @@
 // The simulated scanner: feeds a folder of ballot images as sheets at a set speed, with a
 // script of faults, exactly as a real feeder would report them. The demo and the tests use it.
 #include <algorithm>
-#include <deque>
 #include <filesystem>
 #include <map>
 #include <thread>
 
 #include "scanner/internal/drivers.hpp"
+#include "scanner/internal/pending_events.hpp"
 
 namespace kp::scanner::internal {
 namespace {
@@ -56,7 +56,7 @@ class SimulatedSession final : public ScanSession {
   SimulatedSession(DeviceInfo info, std::vector<SheetFiles> sheets, std::map<std::int64_t, FaultKind> faults, double images_per_minute)
       : info_(std::move(info)), sheets_(std::move(sheets)), faults_(std::move(faults)),
         per_image_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(60.0 / images_per_minute))) {
-    pending_.emplace_back(Status{StatusKind::hopper_loaded});
+    pending_.push(Status{StatusKind::hopper_loaded});
   }
 
   [[nodiscard]] const DeviceInfo& device() const override { return info_; }
@@ -68,17 +68,10 @@ class SimulatedSession final : public ScanSession {
   }
 
   ScanEvent next() override {
-    if (!pending_.empty()) {
-      ScanEvent e = std::move(pending_.front());
-      pending_.pop_front();
-      return e;
-    }
-    if (ended_) return BatchEnded{end_};
-    if (cancelled_) return finish(BatchEnd::cancelled);
+    if (pending_.has_next()) return pending_.next();
+    if (cancelled_) return pending_.end_after(BatchEnd::cancelled);
     if (index_ == sheets_.size()) {
-      pending_.emplace_back(BatchEnded{BatchEnd::hopper_empty});
-      ended_ = true;
-      end_ = BatchEnd::hopper_empty;
+      pending_.end_batch(BatchEnd::hopper_empty);
       return Status{StatusKind::hopper_empty};
     }
     const SheetFiles& files = sheets_[index_];
@@ -87,19 +80,19 @@ class SimulatedSession final : public ScanSession {
     due_ += per_image_ * sides;
     // Wait for the feeder in short slices so a cancel is honoured at once.
     while (std::chrono::steady_clock::now() < due_) {
-      if (cancelled_) return finish(BatchEnd::cancelled);
+      if (cancelled_) return pending_.end_after(BatchEnd::cancelled);
       std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(due_ - std::chrono::steady_clock::now(), std::chrono::milliseconds(20)));
     }
     const auto number = static_cast<std::int64_t>(++index_);
     if (const auto fault = faults_.find(number); fault != faults_.end()) {
       Fault f{fault->second, number, false, "simulated " + std::string(to_string(fault->second))};
-      if (fault->second == FaultKind::cover_open) pending_.emplace_back(Status{StatusKind::cover_open});
-      pending_.emplace_back(f);
+      if (fault->second == FaultKind::cover_open) pending_.push(Status{StatusKind::cover_open});
+      pending_.push(f);
       if (fault->second == FaultKind::device_unplugged) {
-        pending_.emplace_back(DeviceLeft{info_.id});
-        return finish_after_pending(BatchEnd::device_lost);
+        pending_.push(DeviceLeft{info_.id});
+        return pending_.end_after(BatchEnd::device_lost);
       }
-      return finish_after_pending(BatchEnd::fault);
+      return pending_.end_after(BatchEnd::fault);
     }
     Sheet sheet;
     sheet.number = number;
@@ -114,32 +107,15 @@ class SimulatedSession final : public ScanSession {
  private:
   static SideImage side(const std::string& path) { return {read_file_bytes(path), fs::path(path).extension().string(), path}; }
 
-  ScanEvent finish(BatchEnd end) {
-    ended_ = true;
-    end_ = end;
-    return BatchEnded{end};
-  }
-
-  ScanEvent finish_after_pending(BatchEnd end) {
-    ended_ = true;
-    end_ = end;
-    pending_.emplace_back(BatchEnded{end});
-    ScanEvent e = std::move(pending_.front());
-    pending_.pop_front();
-    return e;
-  }
-
   DeviceInfo info_;
   std::vector<SheetFiles> sheets_;
   std::map<std::int64_t, FaultKind> faults_;
   std::chrono::steady_clock::duration per_image_;
   std::chrono::steady_clock::time_point due_{};
-  std::deque<ScanEvent> pending_;
+  PendingEvents pending_;
   ScanSettings settings_;
   std::size_t index_ = 0;
   std::atomic<bool> cancelled_{false};
-  bool ended_ = false;
-  BatchEnd end_ = BatchEnd::hopper_empty;
 };
 
 }  // namespace
