@@ -45,6 +45,15 @@ struct IngestArgs {
   int threads = 0;
 };
 
+// `member add` reads the new member's PIN from the first line of standard input and, when
+// members exist already, the PIN of the committee member giving consent (`--by`) from the second.
+struct MemberArgs {
+  std::string db_path;
+  std::string name;
+  std::string role = "committee";
+  std::string by;
+};
+
 struct IssuedArgs {
   std::string db_path;
   std::string contest_id;
@@ -116,6 +125,8 @@ int run_init(const InitArgs& args, Lang lang);
 int run_ingest(const IngestArgs& args, Lang lang);
 int run_issued(const IssuedArgs& args, Lang lang);
 int run_waiting(const DbArgs& args, Lang lang);
+int run_member_add(const MemberArgs& args, Lang lang);
+int run_member_list(const DbArgs& args, Lang lang);
 int run_adjudicate(const AdjudicateArgs& args, Lang lang);
 int run_results(const DbArgs& args, Lang lang);
 int run_audit_verify(const DbArgs& args, Lang lang);

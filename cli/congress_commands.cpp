@@ -147,6 +147,40 @@ int run_issued(const IssuedArgs& args, Lang lang) {
   return reported(db->set_issued(args.contest_id, args.count, args.by), lang) ? 0 : 1;
 }
 
+int run_member_add(const MemberArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto members = db->members();
+  if (!reported(members, lang)) return 1;
+  std::string pin, consent_pin;
+  std::getline(std::cin, pin);
+  if (!members->empty()) {
+    if (args.by.empty()) {
+      print_error(Error{"not_committee", {"Cần một thành viên Ban kiểm phiếu đồng ý (--by, mã PIN ở dòng thứ hai)",
+                                          "A committee member must consent (--by, their PIN on the second line)"}, ""}, lang);
+      return 1;
+    }
+    std::getline(std::cin, consent_pin);
+    if (!reported(db->check_pin(args.by, consent_pin), lang)) return 1;
+  }
+  const auto role = tally::parse_member_role(args.role);
+  const auto added = db->add_member(args.name, role.value_or(tally::MemberRole::committee), pin, args.by);
+  if (!reported(added, lang)) return 1;
+  std::cout << nlohmann::json{{"name", added->name}, {"role", tally::to_string(added->role)}, {"added_by", added->added_by}}.dump() << '\n';
+  return 0;
+}
+
+int run_member_list(const DbArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto members = db->members();
+  if (!reported(members, lang)) return 1;
+  for (const auto& m : *members) {
+    std::cout << nlohmann::json{{"name", m.name}, {"role", tally::to_string(m.role)}, {"added_at", m.added_at}, {"added_by", m.added_by}}.dump() << '\n';
+  }
+  return 0;
+}
+
 int run_waiting(const DbArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;

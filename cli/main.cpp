@@ -71,6 +71,18 @@ int main(int argc, char** argv) {
   issued_cmd->add_option("count", issued.count, "N")->required()->check(CLI::NonNegativeNumber);
   issued_cmd->add_option("--by", issued.by, "who entered it")->required();
 
+  kp::cli::MemberArgs member;
+  kp::cli::DbArgs member_list;
+  auto* member_cmd = app.add_subcommand("member", "Thành viên Ban kiểm phiếu và mã PIN / committee members and their PINs");
+  member_cmd->require_subcommand(1);
+  auto* member_add_cmd = member_cmd->add_subcommand("add", "register a member; PIN on stdin (then the consenting member's PIN)");
+  member_add_cmd->add_option("db", member.db_path, "CONGRESS.db")->required();
+  member_add_cmd->add_option("name", member.name, "full name")->required();
+  member_add_cmd->add_option("--role", member.role, "committee (default) or operator")->check(CLI::IsMember({"committee", "operator"}));
+  member_add_cmd->add_option("--by", member.by, "the committee member who consents (needed once there is one)");
+  auto* member_list_cmd = member_cmd->add_subcommand("list", "the registered members, one JSON line each");
+  member_list_cmd->add_option("db", member_list.db_path, "CONGRESS.db")->required();
+
   kp::cli::ScanArgs scan;
   const char* login = std::getenv("USER");
   scan.operator_name = login != nullptr ? login : "";
@@ -239,6 +251,8 @@ int main(int argc, char** argv) {
   if (round_close_cmd->parsed()) return kp::cli::run_round_close(round, lang);
   if (round_ballots_cmd->parsed()) return kp::cli::run_round_ballots(round, lang);
   if (waiting_cmd->parsed()) return kp::cli::run_waiting(waiting, lang);
+  if (member_add_cmd->parsed()) return kp::cli::run_member_add(member, lang);
+  if (member_list_cmd->parsed()) return kp::cli::run_member_list(member_list, lang);
   if (adjudicate_cmd->parsed()) return kp::cli::run_adjudicate(adjudicate, lang);
   if (results_cmd->parsed()) return kp::cli::run_results(results, lang);
   if (export_cmd->parsed()) return kp::cli::run_export(export_args, export_dir, lang);

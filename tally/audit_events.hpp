@@ -15,6 +15,10 @@ enum class AuditEvent {
   sheet,         // a scanned side was stored: image hash, recognition hash, state, marks, why it waits
   adjudication,  // two committee members ruled on a waiting side: marks, findings, reason
   cvr_export,    // cast vote records were exported: how many, their Merkle root
+  member_added,  // a committee member or operator was registered: name, role, PIN verifier hash, by whom
+  signed_in,     // a member signed in at the console (PIN checked)
+  signed_out,    // a member signed out, or the console closed with them signed in
+  sign_in_refused, // a wrong PIN was given for a member
 };
 
 constexpr std::string_view to_string(AuditEvent e) {
@@ -29,6 +33,10 @@ constexpr std::string_view to_string(AuditEvent e) {
     case AuditEvent::sheet: return "sheet";
     case AuditEvent::adjudication: return "adjudication";
     case AuditEvent::cvr_export: return "cvr_export";
+    case AuditEvent::member_added: return "member_added";
+    case AuditEvent::signed_in: return "signed_in";
+    case AuditEvent::signed_out: return "signed_out";
+    case AuditEvent::sign_in_refused: return "sign_in_refused";
   }
   return "?";
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -18,7 +19,9 @@
 #include "common/files.hpp"
 #include "config/layout.hpp"
 #include "config/load.hpp"
+#include "config/names.hpp"
 #include "tally/audit_events.hpp"
+#include "tally/internal/pin.hpp"
 #include "tally/internal/signing.hpp"
 #include "tally/internal/sqlite.hpp"
 
@@ -32,7 +35,14 @@ using internal::Statement;
 using internal::Transaction;
 using Json = nlohmann::json;
 
-constexpr int kSchemaVersion = 2;  // 2: rounds per contest, batches
+constexpr int kSchemaVersion = 3;  // 2: rounds per contest, batches; 3: members and their PINs
+
+// Version 3 added this table only, so a version-2 database is brought forward by creating it.
+constexpr const char* kMembersTable = R"(
+  CREATE TABLE IF NOT EXISTS members(
+    name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK(role IN ('committee','operator')),
+    pin_verifier TEXT NOT NULL, added_at TEXT NOT NULL, added_by TEXT NOT NULL);
+)";
 const std::string kGenesis(64, '0');
 
 Error db_error(const std::string& where, const std::string& what) {
@@ -371,6 +381,7 @@ Result<CongressDb> CongressDb::create(const std::string& path, const std::string
         seq INTEGER PRIMARY KEY, at TEXT NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL,
         prev_hash TEXT NOT NULL, hash TEXT NOT NULL, signature TEXT NOT NULL);
     )");
+    impl->db->exec(kMembersTable);
     const auto put = [&](const std::string& k, const std::string& v) {
       impl->db->prepare("INSERT INTO meta(key, value) VALUES(?, ?)").bind(1, k).bind(2, v).run();
     };
@@ -415,6 +426,13 @@ Result<CongressDb> CongressDb::open(const std::string& path) {
     std::map<std::string, std::string> meta;
     auto q = impl->db->prepare("SELECT key, value FROM meta");
     while (q.step()) meta[q.text(0)] = q.text(1);
+    if (meta["schema"] == "2") {
+      Transaction tx(*impl->db);
+      impl->db->exec(kMembersTable);
+      impl->db->prepare("UPDATE meta SET value = ? WHERE key = 'schema'").bind(1, std::to_string(kSchemaVersion)).run();
+      tx.commit();
+      meta["schema"] = std::to_string(kSchemaVersion);
+    }
     if (meta["schema"] != std::to_string(kSchemaVersion)) return tl::unexpected(db_error(path, "unknown schema version " + meta["schema"]));
     auto loaded = config::parse_election(meta["election_toml"], meta["election_source"]);
     if (!loaded) return tl::unexpected(db_error(path, "the stored election definition does not load"));
@@ -675,6 +693,112 @@ Result<SheetRow> CongressDb::set_aside(std::int64_t sheet_id, const std::string&
     return tl::unexpected(db_error(impl_->path, e.what()));
   }
 }
+
+std::string_view to_string(MemberRole role) { return role == MemberRole::committee ? "committee" : "operator"; }
+
+std::optional<MemberRole> parse_member_role(std::string_view text) {
+  if (text == "committee") return MemberRole::committee;
+  if (text == "operator") return MemberRole::scanner_operator;
+  return std::nullopt;
+}
+
+namespace {
+
+bool valid_pin(const std::string& pin) {
+  // 4 to 12 digits: typed on a keypad in a hall, long enough that a glance does not give it away.
+  if (pin.size() < 4 || pin.size() > 12) return false;
+  return std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Error no_member(const std::string& name) {
+  return Error{"unknown_member", {"Không có thành viên tên “" + name + "”", "No member named “" + name + "”"}, name};
+}
+
+}  // namespace
+
+Result<MemberRow> CongressDb::add_member(const std::string& raw_name, MemberRole role, const std::string& pin, const std::string& added_by) {
+  const std::string name = config::normalize_name(raw_name);
+  if (name.empty()) return fail("bad_member", {"Cần họ và tên của thành viên", "The member's full name is needed"});
+  if (!valid_pin(pin)) return fail("bad_pin", {"Mã PIN phải gồm 4 đến 12 chữ số", "The PIN must be 4 to 12 digits"}, name);
+  try {
+    const auto existing = members();
+    if (!existing) return tl::unexpected(existing.error());
+    const std::string by = added_by.empty() ? std::string() : config::normalize_name(added_by);
+    if (!existing->empty()) {
+      const auto it = std::find_if(existing->begin(), existing->end(), [&](const MemberRow& m) { return m.name == by; });
+      if (it == existing->end() || it->role != MemberRole::committee) {
+        return fail("not_committee", {"Chỉ thành viên Ban kiểm phiếu mới thêm được người", "Only a committee member can register someone"}, by);
+      }
+      if (std::any_of(existing->begin(), existing->end(), [&](const MemberRow& m) { return m.name == name; })) {
+        return fail("member_exists", {"Đã có thành viên tên “" + name + "”", "There is already a member named “" + name + "”"}, name);
+      }
+    }
+    MemberRow row{name, role, now_utc(), existing->empty() ? std::string() : by};
+    const std::string verifier = internal::make_pin_verifier(pin);
+    Transaction tx(*impl_->db);
+    impl_->db->prepare("INSERT INTO members(name, role, pin_verifier, added_at, added_by) VALUES(?, ?, ?, ?, ?)")
+        .bind(1, row.name).bind(2, std::string(to_string(role))).bind(3, verifier).bind(4, row.added_at).bind(5, row.added_by).run();
+    impl_->append(AuditEvent::member_added, {{"name", row.name}, {"role", to_string(role)}, {"pin_verifier_sha256", sha256_hex(verifier)}, {"by", row.added_by}});
+    tx.commit();
+    return row;
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
+Result<std::vector<MemberRow>> CongressDb::members() const {
+  try {
+    std::vector<MemberRow> out;
+    auto q = impl_->db->prepare("SELECT name, role, added_at, added_by FROM members ORDER BY rowid");
+    while (q.step()) out.push_back({q.text(0), parse_member_role(q.text(1)).value_or(MemberRole::committee), q.text(2), q.text(3)});
+    return out;
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
+Result<MemberRow> CongressDb::check_pin(const std::string& raw_name, const std::string& pin) const {
+  const std::string name = config::normalize_name(raw_name);
+  try {
+    auto q = impl_->db->prepare("SELECT role, pin_verifier, added_at, added_by FROM members WHERE name = ?");
+    q.bind(1, name);
+    if (!q.step()) return tl::unexpected(no_member(name));
+    if (!internal::pin_matches(pin, q.text(1))) {
+      return fail("wrong_pin", {"Sai mã PIN của " + name, "Wrong PIN for " + name}, name);
+    }
+    return MemberRow{name, parse_member_role(q.text(0)).value_or(MemberRole::committee), q.text(2), q.text(3)};
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
+Result<MemberRow> CongressDb::sign_in(const std::string& name, const std::string& pin) {
+  auto member = check_pin(name, pin);
+  try {
+    Transaction tx(*impl_->db);
+    if (member) {
+      impl_->append(AuditEvent::signed_in, {{"name", member->name}, {"role", to_string(member->role)}});
+    } else if (member.error().code == "wrong_pin") {
+      impl_->append(AuditEvent::sign_in_refused, {{"name", config::normalize_name(name)}});
+    }
+    tx.commit();
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+  return member;
+}
+
+Result<void> CongressDb::sign_out(const std::string& name) {
+  try {
+    Transaction tx(*impl_->db);
+    impl_->append(AuditEvent::signed_out, {{"name", config::normalize_name(name)}});
+    tx.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
 
 Result<std::vector<SheetRow>> CongressDb::sheets() const {
   try {
@@ -1062,6 +1186,7 @@ std::vector<AuditProblem> CongressDb::verify() const {
     std::map<std::pair<std::string, int>, Json> round_events;   // init's first rounds and every round_opened
     std::map<std::pair<std::string, int>, Json> closed_events;
     std::map<std::int64_t, Json> batch_started, batch_ended;
+    std::map<std::string, Json> member_events;                   // name → its member_added entry
     const auto round_key = [](const Json& p) { return std::pair<std::string, int>{p.value("contest_id", ""), p.value("round", 1)}; };
     auto q = db.prepare("SELECT seq, at, type, payload, prev_hash, hash, signature FROM audit ORDER BY seq");
     while (q.step()) {
@@ -1085,6 +1210,7 @@ std::vector<AuditProblem> CongressDb::verify() const {
       if (type == to_string(AuditEvent::round_closed)) closed_events[round_key(p)] = p;
       if (type == to_string(AuditEvent::batch_started)) batch_started[p.value("batch", std::int64_t{0})] = p;
       if (type == to_string(AuditEvent::batch_ended)) batch_ended[p.value("batch", std::int64_t{0})] = p;
+      if (type == to_string(AuditEvent::member_added)) member_events[p.value("name", "")] = p;
     }
     if (expected == 1) note(0, "the audit log is empty");
     // Every sheet is what its entries say, and its image is the one that was scanned.
@@ -1183,6 +1309,21 @@ std::vector<AuditProblem> CongressDb::verify() const {
     }
     for (const auto& [id, e] : batch_started) {
       if (batches_seen.count(id) == 0) note(0, "batch " + std::to_string(id) + " was started but is no longer in the database");
+    }
+    // Members: each registered by an entry, with the PIN verifier it recorded (a PIN changed in
+    // the database by hand shows here).
+    auto mq = db.prepare("SELECT name, role, pin_verifier FROM members");
+    std::set<std::string> members_seen;
+    while (mq.step()) {
+      const std::string name = mq.text(0);
+      members_seen.insert(name);
+      const auto e = member_events.find(name);
+      if (e == member_events.end() || e->second.value("role", "") != mq.text(1) || e->second.value("pin_verifier_sha256", "") != sha256_hex(mq.text(2))) {
+        note(0, "member " + name + " is not as any audit entry registered them (added or PIN changed outside the program)");
+      }
+    }
+    for (const auto& [name, e] : member_events) {
+      if (members_seen.count(name) == 0) note(0, "member " + name + " was registered but is no longer in the database");
     }
     auto integrity = db.prepare("PRAGMA integrity_check");
     if (integrity.step() && integrity.text(0) != "ok") note(0, "SQLite integrity check: " + integrity.text(0));

@@ -85,6 +85,20 @@ struct RoundStanding {
   std::string closed_at;
 };
 
+// Someone who may act at the console: a member of the counting committee (rules on ballots,
+// enters ballots issued, closes rounds) or an operator (scans). Their PIN is set when they are
+// registered and kept only as a salted verifier.
+enum class MemberRole { committee, scanner_operator };
+std::string_view to_string(MemberRole role);  // "committee", "operator"
+std::optional<MemberRole> parse_member_role(std::string_view text);
+
+struct MemberRow {
+  std::string name;  // NFC, as registered
+  MemberRole role = MemberRole::committee;
+  std::string added_at;
+  std::string added_by;  // empty for the first member, registered when there was nobody to ask
+};
+
 struct CountSummary {
   std::vector<ContestResult> results;          // one per contest and round, in definition order then round
   std::vector<config::Contest> contests;       // parallel to results: the contest as put to that round
@@ -145,6 +159,17 @@ class CongressDb {
   Result<SheetRow> set_aside(std::int64_t sheet_id, const std::string& reason, const std::string& member1, const std::string& member2);
 
   [[nodiscard]] Result<std::vector<SheetRow>> sheets() const;
+
+  // Registers a member with a PIN of 4 to 12 digits. The first member needs nobody's consent;
+  // every later one needs a committee member (`added_by`, whose PIN the caller has checked).
+  Result<MemberRow> add_member(const std::string& name, MemberRole role, const std::string& pin, const std::string& added_by);
+  [[nodiscard]] Result<std::vector<MemberRow>> members() const;
+  // Checks a member's PIN without recording anything (the second member's consent to a ruling).
+  [[nodiscard]] Result<MemberRow> check_pin(const std::string& name, const std::string& pin) const;
+  // Sign-in at the console: checks the PIN and records `signed_in`, or `sign_in_refused` and the
+  // error "wrong_pin".
+  Result<MemberRow> sign_in(const std::string& name, const std::string& pin);
+  Result<void> sign_out(const std::string& name);
   // The number of the newest audit entry: every change to the congress adds one, so a screen
   // that polls this recounts only when something happened.
   [[nodiscard]] Result<std::int64_t> last_event() const;

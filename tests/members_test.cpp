@@ -1,0 +1,132 @@
+// Committee members and their PINs: who may register whom, PINs kept only as verifiers, sign-in
+// recorded in the log (refusals too), and a member or PIN changed outside the program found by
+// `audit verify`.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "common/files.hpp"
+#include "tally/congress_db.hpp"
+#include "test_support.hpp"
+#include "tie_congress.hpp"
+
+namespace kp::tally {
+namespace {
+
+using ::testing::HasSubstr;
+
+void sql(const std::string& db, const std::string& statement) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(h, statement.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(h);
+}
+
+// The program with `input` on its standard input (PINs are never arguments: they would show in `ps`).
+test::CommandResult run_cli_with_input(const std::string& arguments, const std::string& input) {
+  return test::run_command("printf '%s' " + test::quote_arg(input) + " | " + test::quote_arg(KP_CLI_PATH) + " " + arguments);
+}
+
+std::string problems_of(const CongressDb& db) {
+  std::string out;
+  for (const auto& p : db.verify()) out += p.what + "\n";
+  return out;
+}
+
+TEST(Members, TheFirstNeedsNobodyLaterOnesACommitteeMember) {
+  test::TieCongress c;
+  ASSERT_TRUE(c.db.has_value());
+  auto& db = *c.db;
+  // Decomposed input is stored composed (NFC), so the name signs in however it is typed.
+  const auto first = db.add_member("Nguye\xcc\x82\xcc\x83n Va\xcc\x86n An", MemberRole::committee, "1234", "");
+  ASSERT_TRUE(first.has_value()) << first.error().message.en;
+  EXPECT_EQ(first->name, "Nguyễn Văn An");
+  EXPECT_EQ(first->added_by, "");
+  // Nobody registers a second member without a committee member's consent.
+  EXPECT_EQ(db.add_member("Trần Thị Bình", MemberRole::committee, "5678", "").error().code, "not_committee");
+  ASSERT_TRUE(db.add_member("Trần Thị Bình", MemberRole::committee, "5678", "Nguyễn Văn An").has_value());
+  ASSERT_TRUE(db.add_member("Lê Văn Cường", MemberRole::scanner_operator, "2468", "Trần Thị Bình").has_value());
+  // An operator cannot consent; a name is registered once; a PIN is 4–12 digits.
+  EXPECT_EQ(db.add_member("Phạm Thị Dung", MemberRole::committee, "1357", "Lê Văn Cường").error().code, "not_committee");
+  EXPECT_EQ(db.add_member("Trần Thị Bình", MemberRole::committee, "9999", "Nguyễn Văn An").error().code, "member_exists");
+  EXPECT_EQ(db.add_member("Phạm Thị Dung", MemberRole::committee, "12a4", "Nguyễn Văn An").error().code, "bad_pin");
+  EXPECT_EQ(db.add_member("Phạm Thị Dung", MemberRole::committee, "123", "Nguyễn Văn An").error().code, "bad_pin");
+  const auto members = db.members();
+  ASSERT_EQ(members->size(), 3u);
+  EXPECT_EQ((*members)[2].role, MemberRole::scanner_operator);
+  EXPECT_EQ(problems_of(db), "");
+}
+
+TEST(Members, PinsAreCheckedAndNeverStored) {
+  test::TieCongress c;
+  ASSERT_TRUE(c.db.has_value());
+  ASSERT_TRUE(c.db->add_member("Nguyễn Văn An", MemberRole::committee, "402917", "").has_value());
+  EXPECT_TRUE(c.db->check_pin("Nguyễn Văn An", "402917").has_value());
+  EXPECT_EQ(c.db->check_pin("Nguyễn Văn An", "402918").error().code, "wrong_pin");
+  EXPECT_EQ(c.db->check_pin("Người Lạ", "402917").error().code, "unknown_member");
+  // The PIN appears nowhere in the database files (the WAL holds the newest pages), only its
+  // salted verifier.
+  const std::string bytes = read_file_bytes(c.path) + read_file_bytes(c.path + "-wal");
+  EXPECT_EQ(bytes.find("402917"), std::string::npos);
+  EXPECT_NE(bytes.find("pbkdf2-sha256$"), std::string::npos);
+}
+
+TEST(Members, SignInAndRefusalsAreRecorded) {
+  test::TieCongress c;
+  ASSERT_TRUE(c.db.has_value());
+  ASSERT_TRUE(c.db->add_member("Nguyễn Văn An", MemberRole::committee, "1234", "").has_value());
+  const auto before = *c.db->last_event();
+  EXPECT_EQ(c.db->sign_in("Nguyễn Văn An", "9999").error().code, "wrong_pin");
+  EXPECT_EQ(*c.db->last_event(), before + 1);  // sign_in_refused
+  ASSERT_TRUE(c.db->sign_in("Nguyễn Văn An", "1234").has_value());
+  ASSERT_TRUE(c.db->sign_out("Nguyễn Văn An").has_value());
+  EXPECT_EQ(*c.db->last_event(), before + 3);
+  const auto log = test::run_cli("audit verify " + test::quote_arg(c.path));
+  EXPECT_EQ(log.exit_code, 0) << log.out << log.err;
+}
+
+TEST(Members, AChangedPinOrAMemberAddedByHandIsFound) {
+  test::TieCongress c;
+  ASSERT_TRUE(c.db.has_value());
+  ASSERT_TRUE(c.db->add_member("Nguyễn Văn An", MemberRole::committee, "1234", "").has_value());
+  c.db.reset();
+  // Somebody copies another member's verifier over An's to sign in with a PIN they know.
+  sql(c.path, "INSERT INTO members VALUES('Kẻ Giả', 'committee', (SELECT pin_verifier FROM members), '2025-09-01T00:00:00Z', '')");
+  sql(c.path, "UPDATE members SET role = 'operator' WHERE name = 'Nguyễn Văn An'");
+  auto db = CongressDb::open(c.path);
+  ASSERT_TRUE(db.has_value());
+  const std::string problems = problems_of(*db);
+  EXPECT_THAT(problems, HasSubstr("member Kẻ Giả is not as any audit entry registered them"));
+  EXPECT_THAT(problems, HasSubstr("member Nguyễn Văn An is not as any audit entry registered them"));
+}
+
+TEST(Members, CommandLineReadsPinsFromStandardInput) {
+  test::TieCongress c;
+  ASSERT_TRUE(c.db.has_value());
+  c.db.reset();
+  const std::string db = test::quote_arg(c.path);
+  EXPECT_EQ(run_cli_with_input("member add " + db + " 'Nguyễn Văn An'", "1234\n").exit_code, 0);
+  const auto refused = run_cli_with_input("--lang en member add " + db + " 'Trần Thị Bình' --by 'Nguyễn Văn An'", "5678\n0000\n");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("Wrong PIN for Nguyễn Văn An"));
+  EXPECT_EQ(run_cli_with_input("member add " + db + " 'Trần Thị Bình' --role operator --by 'Nguyễn Văn An'", "5678\n1234\n").exit_code, 0);
+  const auto list = test::run_cli("member list " + db);
+  EXPECT_THAT(list.out, HasSubstr(R"({"added_at":)"));
+  EXPECT_THAT(list.out, HasSubstr(R"("added_by":"Nguyễn Văn An","name":"Trần Thị Bình","role":"operator"})"));
+}
+
+TEST(Members, AVersionTwoDatabaseIsBroughtForward) {
+  test::TieCongress c;
+  ASSERT_TRUE(c.db.has_value());
+  c.db.reset();
+  sql(c.path, "DROP TABLE members; UPDATE meta SET value = '2' WHERE key = 'schema'");
+  auto db = CongressDb::open(c.path);
+  ASSERT_TRUE(db.has_value()) << db.error().message.en;
+  EXPECT_TRUE(db->add_member("Nguyễn Văn An", MemberRole::committee, "1234", "").has_value());
+  EXPECT_EQ(problems_of(*db), "");
+}
+
+}  // namespace
+}  // namespace kp::tally
