@@ -19,6 +19,7 @@
 #include "recognition/recognizer.hpp"
 #include "sample_ballots/deck_generator.hpp"
 #include "sample_ballots/deck_scoring.hpp"
+#include "tally/congress_db.hpp"
 #include "tally/records.hpp"
 #include "sample_ballots/example_congress.hpp"
 
@@ -188,9 +189,34 @@ int run_demo(const DemoArgs& args, Lang lang) {
   fs::remove_all(db + ".spool", ec);
   InitArgs init{db, (out / "example-congress.toml").string()};
   if (const int rc = run_init(init, lang); rc != 0) return rc;
+  // The demo's counting committee and operator, with PINs everyone can read: this congress is
+  // only an example. A real congress registers its own at set-up.
+  struct DemoMember {
+    const char* name;
+    tally::MemberRole role;
+    const char* pin;
+  };
+  const std::vector<DemoMember> members{{"Nguyễn Văn An", tally::MemberRole::committee, "1111"},
+                                        {"Trần Thị Bình", tally::MemberRole::committee, "2222"},
+                                        {"Lê Thị Hoa", tally::MemberRole::scanner_operator, "3333"}};
+  {
+    auto opened = tally::CongressDb::open(db);
+    if (!opened) {
+      print_error(opened.error(), lang);
+      return 1;
+    }
+    for (const auto& m : members) {
+      if (auto added = opened->add_member(m.name, m.role, m.pin, &m == &members.front() ? "" : members.front().name); !added) {
+        print_error(added.error(), lang);
+        return 1;
+      }
+      std::cout << (en ? "Demo member: " : "Thành viên mẫu: ") << m.name << " (" << (m.role == tally::MemberRole::committee ? (en ? "committee" : "Ban kiểm phiếu") : (en ? "operator" : "người quét"))
+                << "), PIN " << m.pin << '\n';
+    }
+  }
   for (const auto& contest : p->election->contests) {
     // Ballots issued: every delegate present received one of each (D of the example).
-    IssuedArgs issued{db, contest.id, 148, en ? "Secretary (demo)" : "Thư ký (demo)"};
+    IssuedArgs issued{db, contest.id, 148, members[0].name};
     if (const int rc = run_issued(issued, lang); rc != 0) return rc;
   }
   std::cout << (en ? "Scanning the deck with the simulated scanner (600 images/min)…\n" : "Quét bộ phiếu bằng máy quét mô phỏng (600 ảnh/phút)…\n");
@@ -198,7 +224,7 @@ int run_demo(const DemoArgs& args, Lang lang) {
   scan.db_path = db;
   scan.source = "sim:" + (out / "deck").string();
   scan.images_per_minute = 600;
-  scan.operator_name = en ? "Operator (demo)" : "Người quét (demo)";
+  scan.operator_name = members[2].name;
   scan.quiet = true;
   if (const int rc = run_scan(scan, lang); rc != 0) return rc;
   std::cout << (en ? "How recognition read the deck:\n" : "Máy đọc bộ phiếu thế nào:\n");
@@ -212,9 +238,11 @@ int run_demo(const DemoArgs& args, Lang lang) {
   const char* x11 = std::getenv("DISPLAY");
   const char* wayland = std::getenv("WAYLAND_DISPLAY");
   if ((x11 != nullptr && *x11 != '\0') || (wayland != nullptr && *wayland != '\0')) {
-    std::cout << (en ? "Opening the live results console (close it to finish)…\n" : "Mở bảng kết quả trực tiếp (đóng cửa sổ để kết thúc)…\n") << std::flush;
+    std::cout << (en ? "Opening the console on the counted congress, with the simulated scanner on the deck (sign in with a demo member above; close it to finish)…\n"
+                     : "Mở bàn kiểm phiếu trên đại hội vừa đếm, máy quét mô phỏng đặt sẵn trên bộ phiếu (đăng nhập bằng một thành viên mẫu ở trên; đóng cửa sổ để kết thúc)…\n")
+              << std::flush;
     const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
-    const std::string command = "'" + self + "' --lang " + (en ? "en" : "vi") + " console '" + db + "'";
+    const std::string command = "'" + self + "' --lang " + (en ? "en" : "vi") + " console '" + db + "' --scanner 'sim:" + (out / "deck").string() + "'";
     if (std::system(command.c_str()) != 0) std::cerr << (en ? "The console could not be opened\n" : "Không mở được bảng kết quả\n");
   } else {
     std::cout << (en ? "No display: the console is not opened (kiemphieu console " : "Không có màn hình: không mở bảng kết quả (kiemphieu console ") << db << ")\n";

@@ -119,6 +119,14 @@ int main(int argc, char** argv) {
   console_cmd->add_option("--screenshot", console.screenshot, "render once to this PNG and exit");
   console_cmd->add_option("--view-json", console.view_json, "with --screenshot: also write the results shown, as JSON");
   console_cmd->add_option("--quit-after", console.quit_after_seconds, "close by itself after SECONDS");
+  console_cmd->add_option("--screen", console.screen, "show this screen first")
+      ->check(CLI::IsMember({"results", "setup", "scan", "adjudication", "gallery", "audit", "record"}));
+  console_cmd->add_option("--screen-text", console.screen_text, "with --screenshot: also write every text shown, one per line");
+  console_cmd->add_option("--sign-in", console.sign_in, "sign this member in at the start (PIN on standard input)");
+  console_cmd->add_option("--scanner", console.scanner, "the scanner the scanning screen offers first (sim:DIR, sane:…, …)");
+  console_cmd->add_option("--scan", console.scan_source, "start a batch from this scanner on the scanning screen");
+  console_cmd->add_option("--scan-faults", console.scan_faults, "simulated scanner: faults to play, for training (jam@5,double_feed@12)");
+  console_cmd->add_option("--run", console.action, "run verify | replay | record on its screen first")->check(CLI::IsMember({"verify", "replay", "record"}));
 
   kp::cli::RoundArgs round;
   auto* round_cmd = app.add_subcommand("round", "Các lần bầu của mỗi cuộc bầu / rounds of each contest");
@@ -225,13 +233,14 @@ int main(int argc, char** argv) {
   }
   const kp::Lang lang = lang_code.empty() ? language_from_environment() : kp::parse_lang(lang_code);
   if (console_cmd->parsed()) {
-    if (console.db_path.empty() == console.observe_url.empty()) {
-      std::cerr << "console: give either CONGRESS.db (the station) or --observe ws://HOST:PORT (an observer)\n";
+    if (!console.db_path.empty() && !console.observe_url.empty()) {
+      std::cerr << "console: give either CONGRESS.db (the station) or --observe ws://HOST:PORT (an observer), not both\n";
       return 2;
     }
     // A screenshot needs no display.
     if (!console.screenshot.empty() && std::getenv("QT_QPA_PLATFORM") == nullptr) ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
-    const kp::ui::ConsoleApplication qt(argc, argv);
+    kp::ui::ConsoleApplication qt(argc, argv);
+    qt.use_language(lang);
     return kp::ui::run_console(console, lang);
   }
   // Every command measures or draws ballot text; the session outlives them all.

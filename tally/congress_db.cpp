@@ -811,6 +811,17 @@ Result<std::vector<SheetRow>> CongressDb::sheets() const {
   }
 }
 
+Result<SheetRow> CongressDb::sheet(std::int64_t id) const {
+  try {
+    auto q = impl_->db->prepare(std::string("SELECT ") + Impl::kSheetColumns + " FROM sheets WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) return fail("unknown_sheet", {"Không có tờ phiếu số " + std::to_string(id), "No sheet " + std::to_string(id)});
+    return impl_->row_from(q);
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
 Result<std::int64_t> CongressDb::last_event() const {
   try {
     auto q = impl_->db->prepare("SELECT coalesce(max(seq), 0) FROM audit");

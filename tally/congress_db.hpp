@@ -159,6 +159,7 @@ class CongressDb {
   Result<SheetRow> set_aside(std::int64_t sheet_id, const std::string& reason, const std::string& member1, const std::string& member2);
 
   [[nodiscard]] Result<std::vector<SheetRow>> sheets() const;
+  [[nodiscard]] Result<SheetRow> sheet(std::int64_t id) const;
 
   // Registers a member with a PIN of 4 to 12 digits. The first member needs nobody's consent;
   // every later one needs a committee member (`added_by`, whose PIN the caller has checked).

@@ -11,6 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
+#include <sqlite3.h>
 
 #include "tally/congress_db.hpp"
 #include "test_support.hpp"
@@ -22,6 +23,7 @@ namespace kp::ui {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The small congress of the round tests (seven delegates, two seats, three names).
 struct Congress : test::TieCongress {
@@ -187,7 +189,7 @@ TEST(Console, AnObserverFollowsTheStationAndSeesTheLinkGoDown) {
   const Shot gone = look(down);
   EXPECT_GT(gone.amber, 1000);  // the link-down banner
   EXPECT_EQ(gone.red_headline, 0);
-  EXPECT_EQ(test::run_cli("console").exit_code, 2);  // neither a database nor a station
+  EXPECT_EQ(test::run_cli("console some.db --observe " + url).exit_code, 2);  // a station or an observer, not both
 }
 
 // End to end: the simulated scanner feeds the committed deck into a congress; the station's
@@ -221,6 +223,140 @@ TEST(Console, FromTheSimulatedScannerToAnObserversScreen) {
   EXPECT_EQ(results_view_json(*seen), expected);
   EXPECT_THAT(seen->sheets, HasSubstr("đã đếm " + std::to_string(opened->count()->counted)));
   EXPECT_GT(opened->count()->counted, 0);
+}
+
+// The counting station's screens, each rendered off-screen with every text it shows. The
+// congress is filled through the console's own scanning screen from the simulated scanner, so
+// this is also the end-to-end path from a batch to the live results.
+struct StationScreens : ::testing::Test {
+  test::ScratchDir dir;
+  std::string db = (dir.path() / "dh.db").string();
+
+  void SetUp() override {
+    ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
+    ASSERT_EQ(with_pin("member add " + test::quote_arg(db) + " 'Nguyễn Văn An'", "1234").exit_code, 0);
+    ASSERT_EQ(with_pin("member add " + test::quote_arg(db) + " 'Trần Thị Bình' --by 'Nguyễn Văn An'", "5678\n1234").exit_code, 0);
+  }
+
+  static test::CommandResult with_pin(const std::string& arguments, const std::string& pins) {
+    return test::run_command("printf '%s\\n' " + test::quote_arg(pins) + " | QT_QPA_PLATFORM=offscreen " + test::quote_arg(KP_CLI_PATH) + " " + arguments);
+  }
+
+  // Renders `screen` (signed in as An) and gives every text on it, one per line.
+  std::string screen_text(const std::string& screen, const std::string& extra = "", const std::string& lang = "vi") {
+    const auto png = (dir.path() / (screen + "-" + lang + ".png")).string();
+    const auto text = (dir.path() / (screen + "-" + lang + ".txt")).string();
+    const auto r = with_pin("--lang " + lang + " console " + test::quote_arg(db) + " --sign-in 'Nguyễn Văn An' --screen " + screen + " " + extra +
+                                " --screenshot " + test::quote_arg(png) + " --screen-text " + test::quote_arg(text),
+                            "1234");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const cv::Mat shot = cv::imread(png);
+    EXPECT_EQ(shot.cols, 1280);
+    EXPECT_EQ(shot.rows, 900);
+    return test::read_file(text);
+  }
+};
+
+TEST_F(StationScreens, ABatchFromTheScanningScreenReachesTheLiveResults) {
+  const std::string scanned = screen_text("scan", "--scan " + test::quote_arg("sim:" + test::source_path("sample_ballots/deck")));
+  auto opened = tally::CongressDb::open(db);
+  ASSERT_TRUE(opened.has_value());
+  const auto summary = *opened->count();
+  ASSERT_GT(summary.counted, 0);
+  ASSERT_GT(summary.waiting, 0);
+  EXPECT_THAT(scanned, HasSubstr("Đã quét 40 mặt · đã đếm " + std::to_string(summary.counted) + " · chờ Ban kiểm phiếu " +
+                                 std::to_string(summary.waiting) + " · từ chối " + std::to_string(summary.rejected)));
+  EXPECT_THAT(scanned, HasSubstr("Đợt quét kết thúc (khay giấy đã hết). Mọi tờ đã lưu vẫn còn nguyên."));
+  EXPECT_THAT(scanned, HasSubstr("Đang làm việc: Nguyễn Văn An (Ban kiểm phiếu)"));
+  EXPECT_THAT(scanned, HasSubstr(test::source_path("sample_ballots/deck")));  // the folder the batch came from
+  // The batch is the operator's: the log names who scanned.
+  const auto rows = opened->sheets();
+  ASSERT_TRUE(rows.has_value());
+  EXPECT_TRUE(rows->back().batch_id.has_value());
+  // The results screen shows exactly the view the database gives.
+  const auto json = (dir.path() / "results.json").string();
+  ASSERT_EQ(with_pin("console " + test::quote_arg(db) + " --screenshot " + test::quote_arg((dir.path() / "r.png").string()) + " --view-json " +
+                         test::quote_arg(json),
+                     "")
+                .exit_code,
+            0);
+  EXPECT_EQ(test::read_file(json), results_view_json(build_results_view(opened->election(), summary, Lang::vi)) + "\n");
+}
+
+TEST_F(StationScreens, EveryScreenShowsWhatItMust) {
+  ASSERT_EQ(test::run_cli("scan " + test::quote_arg(db) + " --source " + test::quote_arg("sim:" + test::source_path("sample_ballots/deck")) +
+                          " --speed 20000 --operator 'Nguyễn Văn An'")
+                .exit_code,
+            0);
+  auto opened = tally::CongressDb::open(db);
+  ASSERT_TRUE(opened.has_value());
+  const auto& election = opened->election();
+
+  const std::string setup = screen_text("setup");
+  EXPECT_THAT(setup, HasSubstr("Trần Thị Bình"));
+  EXPECT_THAT(setup, HasSubstr(election.contests.front().title));
+  EXPECT_THAT(setup, HasSubstr("đang mở"));
+  EXPECT_THAT(setup, HasSubstr(opened->key_fingerprint()));
+
+  // The queue: one row per waiting sheet, reasons in words, the first sheet's names.
+  const std::string queue = screen_text("adjudication");
+  const auto rows = *opened->sheets();
+  int waiting = 0;
+  for (const auto& s : rows) {
+    if (s.status != tally::SheetStatus::waiting) continue;
+    ++waiting;
+    EXPECT_THAT(queue, HasSubstr("\n" + std::to_string(s.id) + "\n")) << "sheet " << s.id;
+  }
+  EXPECT_GT(waiting, 0);
+  EXPECT_THAT(queue, HasSubstr("chưa rõ: "));
+  EXPECT_THAT(queue, HasSubstr("Vì sao chờ"));
+  EXPECT_THAT(queue, HasSubstr("Ban kiểm phiếu quyết định"));
+
+  const std::string gallery = screen_text("gallery");
+  EXPECT_THAT(gallery, HasSubstr("dấu, điểm thấp nhất trước. Ngưỡng: dưới 0.08 là giữ tên, từ 0.82 là gạch tên"));
+
+  const std::string audit = screen_text("audit", "--run replay");
+  EXPECT_THAT(audit, HasSubstr("Đọc lại xong: mọi tờ khớp đúng như đã ghi."));
+  const std::string verified = screen_text("audit", "--run verify");
+  EXPECT_THAT(verified, HasSubstr("Kiểm tra xong: mọi thứ khớp."));
+
+  const std::string record = screen_text("record", "--run record");
+  EXPECT_THAT(record, HasSubstr("Đã lập " + std::to_string(election.contests.size()) + " biên bản"));
+  EXPECT_THAT(record, HasSubstr("-bien-ban.pdf"));
+
+  // English from the translation, names unchanged.
+  const std::string english = screen_text("adjudication", "", "en");
+  EXPECT_THAT(english, HasSubstr("Why it waits"));
+  EXPECT_THAT(english, HasSubstr("Signed in: Nguyễn Văn An (counting committee)"));
+  EXPECT_THAT(english, Not(HasSubstr("Vì sao chờ")));
+}
+
+TEST_F(StationScreens, AnAlteredLogShowsOnTheAuditScreen) {
+  ASSERT_EQ(test::run_cli("scan " + test::quote_arg(db) + " --source " + test::quote_arg("sim:" + test::source_path("sample_ballots/deck")) +
+                          " --speed 20000")
+                .exit_code,
+            0);
+  sqlite3* handle = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(handle, "UPDATE sheets SET marks = '{}' WHERE id = 3", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(handle);
+  const std::string audit = screen_text("audit", "--run verify");
+  EXPECT_THAT(audit, HasSubstr("Kiểm tra xong: có 1 sai lệch."));
+  EXPECT_THAT(audit, HasSubstr("sheet 3 ("));
+}
+
+TEST_F(StationScreens, WithoutSignInTheStationIsReadOnly) {
+  const auto png = (dir.path() / "ro.png").string();
+  const auto text = (dir.path() / "ro.txt").string();
+  ASSERT_EQ(test::run_cli("console " + test::quote_arg(db) + " --screen scan --screenshot " + test::quote_arg(png) + " --screen-text " + test::quote_arg(text))
+                .exit_code,
+            0);
+  EXPECT_THAT(test::read_file(text), HasSubstr("Chưa đăng nhập: chỉ xem"));
+  EXPECT_THAT(test::read_file(text), HasSubstr("Cần đăng nhập để quét"));
+  // A wrong PIN at sign-in: refused, said, and recorded.
+  const auto wrong = with_pin("console " + test::quote_arg(db) + " --sign-in 'Nguyễn Văn An' --screenshot " + test::quote_arg(png), "0000");
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_THAT(wrong.err, HasSubstr("Sai mã PIN của Nguyễn Văn An"));
 }
 
 // The real window on an X server (Xvfb): it opens, refreshes and closes by itself.

@@ -1,6 +1,11 @@
 #include "ui/console.hpp"
 
 #include <QApplication>
+#include <QMainWindow>
+#include <QPushButton>
+#include <QShortcut>
+#include <QTabWidget>
+#include <QTranslator>
 #include <QFont>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -22,12 +27,14 @@
 #include <iostream>
 
 #include "tally/congress_db.hpp"
+#include "ui/internal/screens.hpp"
+#include "ui/internal/station.hpp"
+#include "ui/internal/tr.hpp"
 #include "ui/results_view.hpp"
 
 namespace kp::ui {
 namespace {
 
-QString qs(const std::string& s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 // Type sizes in points, chosen for a hall: the projector mode multiplies them so the back rows
 // of a 300-seat hall read a name on a 3 m screen.
@@ -172,12 +179,13 @@ class ResultsPage : public QWidget {
   std::string shown_;
 };
 
-// The counting station's screen: results from the congress database, published read-only to
-// observers when asked. The server never reads what observers send.
-class StationWindow : public ResultsPage {
+// The counting station's results: from the congress database, recounted when the station says
+// the congress changed, and published read-only to observers when asked. The server never reads
+// what observers send.
+class StationResults : public ResultsPage {
  public:
-  StationWindow(const ConsoleOptions& options, Lang lang) : ResultsPage(options, lang) {
-    if (options.publish_port > 0) {
+  StationResults(Station& station, const ConsoleOptions& options, Lang lang, bool publish) : ResultsPage(options, lang), station_(station) {
+    if (publish && options.publish_port > 0) {
       server_ = new QWebSocketServer(QStringLiteral("kiemphieu"), QWebSocketServer::NonSecureMode, this);
       if (!server_->listen(QHostAddress::Any, static_cast<quint16>(options.publish_port))) {
         std::cerr << (lang == Lang::en ? "Cannot publish on port " : "Không phát được trên cổng ") << options.publish_port << '\n';
@@ -197,41 +205,35 @@ class StationWindow : public ResultsPage {
       connect(heartbeat, &QTimer::timeout, this, [this] { broadcast(message("heartbeat")); });
       heartbeat->start(2000);
     }
+    connect(&station_, &Station::changed, this, [this] { refresh(); });
+    connect(&station_, &Station::database_changed, this, [this] { refresh(); });
     refresh();
-    auto* timer = new QTimer(this);
-    // Every 100 ms a one-row query says whether anything changed; only then is the count redone.
-    // With the recount's own time (kp_bench: BM_ResultsRefresh) a counted sheet is on screen well
-    // within the 200 ms the hall expects.
-    connect(timer, &QTimer::timeout, this, [this] { refresh(); });
-    timer->start(100);
   }
 
   // Qt deletes the sockets after this object's members are gone; their signals must not reach it.
-  ~StationWindow() override {
+  ~StationResults() override {
     for (QWebSocket* o : observers_) QObject::disconnect(o, nullptr, this, nullptr);
   }
-  StationWindow(const StationWindow&) = delete;
-  StationWindow& operator=(const StationWindow&) = delete;
+  StationResults(const StationResults&) = delete;
+  StationResults& operator=(const StationResults&) = delete;
 
   [[nodiscard]] bool readable() const { return readable_; }
 
   void refresh() {
-    if (!db_) {
-      auto opened = tally::CongressDb::open(options_.db_path);
-      if (opened) db_.emplace(std::move(*opened));
+    auto* db = station_.db();
+    if (db == nullptr) {
+      set_banner(lang_ == Lang::en ? "No congress is open: open or create one on the set-up screen"
+                                   : "Chưa mở đại hội nào: mở hoặc tạo ở màn hình Thiết lập", false);
+      return;
     }
-    const auto event = db_ ? db_->last_event() : Result<std::int64_t>(0);
-    if (db_ && event && *event == seen_event_) return;  // nothing happened since the last look
-    const auto summary = db_ ? db_->count() : Result<tally::CountSummary>(tl::unexpected(Error{"database_error", {}, ""}));
+    const auto summary = db->count();
     readable_ = static_cast<bool>(summary);
     if (!summary) {
       set_banner(lang_ == Lang::en ? "The congress database cannot be read" : "Không đọc được cơ sở dữ liệu đại hội");
-      db_.reset();  // opened again next time
       return;
     }
-    if (event) seen_event_ = *event;
     set_banner("");
-    const ResultsView view = build_results_view(db_->election(), *summary, lang_);
+    const ResultsView view = build_results_view(db->election(), *summary, lang_);
     if (display(view)) {
       latest_ = results_view_json(view);
       broadcast(message("results"));
@@ -245,8 +247,7 @@ class StationWindow : public ResultsPage {
     for (QWebSocket* o : observers_) o->sendTextMessage(qs(text));
   }
 
-  std::optional<tally::CongressDb> db_;
-  std::int64_t seen_event_ = -1;
+  Station& station_;
   QWebSocketServer* server_ = nullptr;
   std::vector<QWebSocket*> observers_;
   std::string latest_;
@@ -304,19 +305,154 @@ class ObserverWindow : public ResultsPage {
   bool received_ = false;
 };
 
+
+
+// The counting station: every screen in tabs under a bar that says which congress is open and
+// who is signed in. Ctrl+1…7 reach the screens, F2 signs in or out.
+class StationConsole : public QMainWindow {
+ public:
+  StationConsole(Station& station, const ConsoleOptions& options, Lang lang) : station_(station), options_(options), lang_(lang) {
+    setWindowTitle(Tr::tr("kiemphieu — trạm kiểm phiếu"));
+    auto* central = new QWidget(this);
+    auto* v = new QVBoxLayout(central);
+    auto* bar = new QHBoxLayout;
+    congress_ = new QLabel(central);
+    QFont bold = congress_->font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.2);
+    congress_->setFont(bold);
+    member_ = new QLabel(central);
+    sign_ = new QPushButton(central);
+    sign_->setShortcut(QKeySequence(Qt::Key_F2));
+    auto* projector = new QPushButton(Tr::tr("Màn hình &máy chiếu"), central);
+    bar->addWidget(congress_, 1);
+    bar->addWidget(member_);
+    bar->addWidget(sign_);
+    bar->addWidget(projector);
+    v->addLayout(bar);
+    tabs_ = new QTabWidget(central);
+    results_ = new StationResults(station, options, lang, true);
+    setup_ = new SetupScreen(station, tabs_);
+    scan_ = new ScanScreen(station, tabs_);
+    adjudication_ = new AdjudicationScreen(station, tabs_);
+    gallery_ = new GalleryScreen(station, tabs_);
+    audit_ = new AuditScreen(station, tabs_);
+    record_ = new RecordScreen(station, tabs_);
+    tabs_->addTab(results_, Tr::tr("&1 Kết quả"));
+    tabs_->addTab(setup_, Tr::tr("&2 Thiết lập"));
+    tabs_->addTab(scan_, Tr::tr("&3 Quét phiếu"));
+    tabs_->addTab(adjudication_, Tr::tr("&4 Phiếu chờ xét"));
+    tabs_->addTab(gallery_, Tr::tr("&5 Các dấu theo điểm"));
+    tabs_->addTab(audit_, Tr::tr("&6 Kiểm tra"));
+    tabs_->addTab(record_, Tr::tr("&7 Biên bản"));
+    for (int i = 0; i < tabs_->count(); ++i) {
+      auto* go = new QShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)), this);
+      connect(go, &QShortcut::activated, this, [this, i] { tabs_->setCurrentIndex(i); });
+    }
+    v->addWidget(tabs_, 1);
+    setCentralWidget(central);
+    connect(sign_, &QPushButton::clicked, this, [this] {
+      if (station_.member()) {
+        station_.sign_out();
+      } else {
+        PinDialog dialog(station_, PinDialog::Purpose::sign_in, Tr::tr("Đăng nhập để thao tác; mọi thao tác được ghi vào nhật ký với tên người làm."), this);
+        dialog.exec();
+      }
+    });
+    connect(projector, &QPushButton::clicked, this, [this] {
+      // A second window for the hall's projector: the live results only, large type, full screen.
+      projector_options_ = options_;
+      projector_options_.projector = true;
+      projector_window_ = std::make_unique<StationResults>(station_, projector_options_, lang_, false);
+      projector_window_->showFullScreen();
+    });
+    // Screens that list the congress's sheets follow its changes.
+    connect(&station_, &Station::changed, this, [this] {
+      for (Screen* s : std::initializer_list<Screen*>{setup_, adjudication_, gallery_, audit_}) s->refresh();
+    });
+    connect(&station_, &Station::database_changed, this, [this] { show_identity(); });
+    connect(&station_, &Station::member_changed, this, [this] { show_identity(); });
+    show_identity();
+  }
+
+  ~StationConsole() override { station_.sign_out(); }
+  StationConsole(const StationConsole&) = delete;
+  StationConsole& operator=(const StationConsole&) = delete;
+
+  [[nodiscard]] StationResults& results() { return *results_; }
+  [[nodiscard]] ScanScreen& scanning() { return *scan_; }
+  [[nodiscard]] AuditScreen& audit() { return *audit_; }
+  [[nodiscard]] RecordScreen& record() { return *record_; }
+
+  // Shows a screen by its name; false for a name it does not know.
+  bool show_screen(const std::string& name) {
+    const std::vector<std::string> names{"results", "setup", "scan", "adjudication", "gallery", "audit", "record"};
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) return false;
+    tabs_->setCurrentIndex(static_cast<int>(it - names.begin()));
+    return true;
+  }
+
+  [[nodiscard]] QStringList shown_texts() const {
+    QStringList out{congress_->text(), member_->text()};
+    if (auto* screen = dynamic_cast<Screen*>(tabs_->currentWidget())) return out + screen->shown_texts();
+    for (const auto* l : tabs_->currentWidget()->findChildren<QLabel*>()) out << l->text();
+    return out;
+  }
+
+ private:
+  void show_identity() {
+    auto* db = station_.db();
+    congress_->setText(db != nullptr ? qs(db->election().congress) : Tr::tr("Chưa mở đại hội nào"));
+    if (const auto& m = station_.member()) {
+      member_->setText(Tr::tr("Đang làm việc: %1 (%2)").arg(qs(m->name), m->role == tally::MemberRole::committee ? Tr::tr("Ban kiểm phiếu") : Tr::tr("người quét")));
+      sign_->setText(Tr::tr("Đăng &xuất (F2)"));
+    } else {
+      member_->setText(Tr::tr("Chưa đăng nhập: chỉ xem"));
+      sign_->setText(Tr::tr("Đăng &nhập (F2)"));
+    }
+    sign_->setEnabled(db != nullptr);
+  }
+
+  Station& station_;
+  const ConsoleOptions& options_;
+  Lang lang_;
+  QLabel* congress_ = nullptr;
+  QLabel* member_ = nullptr;
+  QPushButton* sign_ = nullptr;
+  QTabWidget* tabs_ = nullptr;
+  StationResults* results_ = nullptr;
+  SetupScreen* setup_ = nullptr;
+  ScanScreen* scan_ = nullptr;
+  AdjudicationScreen* adjudication_ = nullptr;
+  GalleryScreen* gallery_ = nullptr;
+  AuditScreen* audit_ = nullptr;
+  RecordScreen* record_ = nullptr;
+  ConsoleOptions projector_options_;
+  std::unique_ptr<StationResults> projector_window_;
+};
+
 }  // namespace
 
 struct ConsoleApplication::Impl {
   QApplication app;
+  QTranslator english;
   Impl(int& argc, char** argv) : app(argc, argv) {}
 };
 
 ConsoleApplication::ConsoleApplication(int& argc, char** argv) : impl_(std::make_unique<Impl>(argc, argv)) {}
 ConsoleApplication::~ConsoleApplication() = default;
 
+void ConsoleApplication::use_language(Lang lang) {
+  // Vietnamese is the source language of every text; English comes from the compiled Qt
+  // Linguist translation built into the program.
+  if (lang == Lang::en && impl_->english.load(QStringLiteral(":/i18n/kiemphieu_en.qm"))) QCoreApplication::installTranslator(&impl_->english);
+}
+
 namespace {
 
-int show_window(ResultsPage& window, const ConsoleOptions& options) {
+template <class Window>
+int show_window(Window& window, const ConsoleOptions& options) {
   if (options.projector) {
     window.showFullScreen();
   } else {
@@ -327,16 +463,27 @@ int show_window(ResultsPage& window, const ConsoleOptions& options) {
   return QApplication::exec();
 }
 
-bool save_screenshot(ResultsPage& window, const ConsoleOptions& options) {
+// Lets the event loop run until `done` or `seconds` pass.
+template <class Done>
+void wait_until(Done done, double seconds) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int>(seconds * 1000));
+  while (!done() && std::chrono::steady_clock::now() < until) QApplication::processEvents(QEventLoop::AllEvents, 50);
+}
+
+bool write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+template <class Window>
+bool save_screenshot(Window& window, const ConsoleOptions& options, const std::string& view_json, const QStringList& texts) {
   // A fixed size so the reference image is the same on every machine.
   window.resize(1280, 900);
   window.show();
   QApplication::processEvents();
-  if (!options.view_json.empty()) {
-    std::ofstream out(options.view_json, std::ios::binary | std::ios::trunc);
-    out << window.shown_json() << '\n';
-    if (!out) return false;
-  }
+  if (!options.view_json.empty() && !write_text(options.view_json, view_json + "\n")) return false;
+  if (!options.screen_text.empty() && !write_text(options.screen_text, us(texts.join('\n')) + "\n")) return false;
   return window.grab().save(QString::fromStdString(options.screenshot));
 }
 
@@ -347,19 +494,61 @@ int run_console(const ConsoleOptions& options, Lang lang) {
     ObserverWindow window(options, lang);
     if (!options.screenshot.empty()) {
       // Wait for the first results (or give up after 5 s and show the link as it is).
-      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-      while (!window.received() && std::chrono::steady_clock::now() < until) QApplication::processEvents(QEventLoop::AllEvents, 50);
+      wait_until([&] { return window.received(); }, 5);
       window.update_banner();
-      return save_screenshot(window, options) ? 0 : 1;
+      return save_screenshot(window, options, window.shown_json(), {}) ? 0 : 1;
     }
     return show_window(window, options);
   }
-  StationWindow window(options, lang);
-  if (!window.readable()) {
-    std::cerr << (lang == Lang::en ? "The congress database cannot be read: " : "Không đọc được cơ sở dữ liệu đại hội: ") << options.db_path << '\n';
-    return 1;
+  Station station(lang, nullptr);
+  if (!options.db_path.empty()) {
+    QString error;
+    if (!station.open(options.db_path, &error)) {
+      std::cerr << (lang == Lang::en ? "The congress database cannot be read: " : "Không đọc được cơ sở dữ liệu đại hội: ") << options.db_path << " — "
+                << us(error) << '\n';
+      return 1;
+    }
   }
-  if (!options.screenshot.empty()) return save_screenshot(window, options) ? 0 : 1;
+  if (!options.sign_in.empty()) {
+    // The PIN comes on standard input, never as an argument (it would show in the process list).
+    std::string pin;
+    std::getline(std::cin, pin);
+    if (const auto member = station.sign_in(options.sign_in, pin); !member) {
+      std::cerr << us(station.said(member.error())) << '\n';
+      return 1;
+    }
+  }
+  if (options.projector) {
+    StationResults window(station, options, lang, true);
+    if (!options.screenshot.empty()) return save_screenshot(window, options, window.shown_json(), {}) ? 0 : 1;
+    return show_window(window, options);
+  }
+  StationConsole window(station, options, lang);
+  if (!options.screen.empty() && !window.show_screen(options.screen)) {
+    std::cerr << "console: unknown screen " << options.screen << '\n';
+    return 2;
+  }
+  if (!options.scanner.empty()) window.scanning().choose(qs(options.scanner));
+  // Actions for the screenshots and tests: each runs as a person would start it, and the
+  // picture is taken once it has finished.
+  if (!options.scan_source.empty()) {
+    window.scanning().start(qs(options.scan_source), qs(options.scan_faults));
+    wait_until([&] { return !window.scanning().running(); }, 300);
+    QApplication::processEvents();
+  }
+  if (options.action == "verify" || options.action == "replay") {
+    options.action == "verify" ? window.audit().verify() : window.audit().replay();
+    wait_until([&] { return !window.audit().busy(); }, 300);
+    QApplication::processEvents();
+  } else if (options.action == "record") {
+    window.record().write_record();
+    wait_until([&] { return !window.record().busy(); }, 120);
+    QApplication::processEvents();
+  }
+  if (!options.screenshot.empty()) {
+    window.results().refresh();
+    return save_screenshot(window, options, window.results().shown_json(), window.shown_texts()) ? 0 : 1;
+  }
   return show_window(window, options);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The Qt console. So far: the live results screen for the congress hall and observers — read
-// only, refreshed from the congress database, with a full-screen projector mode.
+// The Qt console: the counting station (set-up, scanning, the committee's queue and the gallery
+// of marks, audit, the counting record, live results with a projector mode) and the observer's
+// read-only view of a station's results.
 #include <memory>
 #include <string>
 
@@ -15,6 +16,8 @@ class ConsoleApplication {
   ConsoleApplication(int& argc, char** argv);
   ~ConsoleApplication();
   ConsoleApplication(const ConsoleApplication&) = delete;
+  // English texts from the built-in translation; Vietnamese needs nothing.
+  void use_language(Lang lang);
   ConsoleApplication& operator=(const ConsoleApplication&) = delete;
 
  private:
@@ -23,13 +26,20 @@ class ConsoleApplication {
 };
 
 struct ConsoleOptions {
-  std::string db_path;          // the station: results from this congress database
+  std::string db_path;          // the station's congress database (empty: open or create one on the set-up screen)
   int publish_port = 0;         // the station also publishes them read-only to observers on this port
   std::string observe_url;      // an observer: results from a station's feed (ws://HOST:PORT), no database
   bool projector = false;       // full screen, large type (F11 toggles, Esc leaves)
   std::string screenshot;       // render once to this PNG and exit (tests, documentation)
   std::string view_json;        // with --screenshot: also write the view shown, as JSON
   double quit_after_seconds = 0;  // close by itself after this long (the smoke test)
+  std::string screen;           // the station's screen to show first: results, setup, scan, adjudication, gallery, audit, record
+  std::string screen_text;      // with --screenshot: also write every text the screen shows, one per line
+  std::string sign_in;          // sign this member in at the start (PIN on standard input)
+  std::string scanner;          // the scanner the scanning screen offers first (a source as `kiemphieu scan` takes it)
+  std::string scan_source;      // start a batch from this scanner on the scanning screen (with --screenshot: wait for its end)
+  std::string scan_faults;      // with a simulated scanner: its fault script, for training ("jam@5,double_feed@12")
+  std::string action;           // verify | replay | record: run it on its screen first (with --screenshot: wait for it)
 };
 
 // Shows the live results until the window is closed. An observer shows when the feed is stale

@@ -1,0 +1,254 @@
+// The console's models and view logic under QtTest: what the committee's queue, the gallery of
+// marks and the scanning screen show, where a stored sheet's targets are found in its image,
+// sign-in with a PIN, and the English translation. Run on a congress made by the program itself
+// from the committed deck.
+#include <QApplication>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
+#include <QPixmap>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTranslator>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "tally/congress_db.hpp"
+#include "ui/internal/models.hpp"
+#include "ui/internal/screens.hpp"
+#include "ui/internal/station.hpp"
+#include "ui/internal/tr.hpp"
+
+namespace kp::ui {
+
+class UiModelsTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  std::string db_path_;
+
+  static int run(const std::string& command) { return std::system(command.c_str()); }
+  static std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    db_path_ = us(dir_.filePath("dh.db"));
+    const std::string cli = quoted(KP_CLI_PATH);
+    QCOMPARE(run(cli + " init " + quoted(db_path_) + " " + quoted(KP_SOURCE_DIR "/sample_ballots/example-congress.toml") + " > /dev/null"), 0);
+    std::string images;
+    for (const auto& entry : std::filesystem::directory_iterator(KP_SOURCE_DIR "/sample_ballots/deck")) {
+      if (entry.path().extension() != ".jsonl") images += " " + quoted(entry.path().string());
+    }
+    QCOMPARE(run(cli + " ingest " + quoted(db_path_) + images + " > /dev/null 2>&1"), 0);
+    auto db = tally::CongressDb::open(db_path_);
+    QVERIFY(db.has_value());
+    QVERIFY(db->add_member("Nguyễn Văn An", tally::MemberRole::committee, "1234", "").has_value());
+    QVERIFY(db->add_member("Trần Thị Bình", tally::MemberRole::committee, "5678", "Nguyễn Văn An").has_value());
+  }
+
+  void waitingQueueListsExactlyTheWaitingSheets() {
+    auto db = tally::CongressDb::open(db_path_);
+    QVERIFY(db.has_value());
+    const auto sheets = db->sheets();
+    QVERIFY(sheets.has_value());
+    WaitingSheetsModel model;
+    model.set_sheets(db->election(), *sheets);
+    int waiting = 0;
+    for (const auto& s : *sheets) waiting += s.status == tally::SheetStatus::waiting ? 1 : 0;
+    QVERIFY(waiting > 0);
+    QCOMPARE(model.rowCount(), waiting);
+    QCOMPARE(model.columnCount(), static_cast<int>(WaitingSheetsModel::column_count));
+    QCOMPARE(model.headerData(WaitingSheetsModel::serial, Qt::Horizontal, Qt::DisplayRole).toString(), QString("Số phiếu"));
+    for (int r = 0; r < model.rowCount(); ++r) {
+      const auto* s = model.sheet_at(r);
+      QVERIFY(s != nullptr);
+      QCOMPARE(s->status, tally::SheetStatus::waiting);
+      QCOMPARE(model.index(r, WaitingSheetsModel::sheet).data().toLongLong(), s->id);
+      QCOMPARE(model.index(r, WaitingSheetsModel::contest).data().toString(), qs(db->election().find_contest(s->contest_id)->title));
+      // Every reason is said in words, none left as a code.
+      const QString reasons = model.index(r, WaitingSheetsModel::reasons).data().toString();
+      QVERIFY(!reasons.isEmpty());
+      QVERIFY2(!reasons.contains("unclear:") && !reasons.contains("flag:"), qPrintable(reasons));
+    }
+    QVERIFY(model.sheet_at(model.rowCount()) == nullptr);
+  }
+
+  void aStoredSheetsTargetsAreFoundInItsImage() {
+    auto db = tally::CongressDb::open(db_path_);
+    QVERIFY(db.has_value());
+    LayoutBook book;
+    book.load(db->election(), *db->rounds());
+    int placed = 0;
+    const auto sheets = db->sheets();  // held: a range-for over *db->sheets() would read a destroyed temporary
+    QVERIFY(sheets.has_value());
+    for (const auto& s : *sheets) {
+      const auto reading = parse_stored_reading(s.recognition);
+      QVERIFY2(reading.has_value(), s.recognition.c_str());
+      const auto placement = SidePlacement::of(*reading, book);
+      QCOMPARE(placement.has_value(), reading->ok);
+      if (!placement) continue;
+      // The registration marks of the layout land exactly where recognition found them.
+      const auto& lm = placement->side().registration_marks;
+      const QPointF top_left = placement->mm_to_image().map(QPointF(lm[0].center().x, lm[0].center().y));
+      QVERIFY(QLineF(top_left, (*reading->marks_px)[0]).length() < 0.01);
+      const QImage image(qs(db->images_dir() + "/" + s.stored_file));
+      for (const auto& m : reading->marks) {
+        const QPolygonF outline = placement->target(m.candidate_id);
+        QCOMPARE(outline.size(), 5);  // a closed quadrilateral
+        QVERIFY(QRectF(image.rect()).contains(outline.boundingRect()));
+        ++placed;
+      }
+      QVERIFY(placement->target("no-such-candidate").isEmpty());
+    }
+    QVERIFY(placed > 100);
+  }
+
+  void galleryShowsEveryMarkWeakestFirst() {
+    auto db = tally::CongressDb::open(db_path_);
+    QVERIFY(db.has_value());
+    LayoutBook book;
+    book.load(db->election(), *db->rounds());
+    const std::string contest = db->election().contests.front().id;
+    int expected = 0;
+    const auto sheets = db->sheets();
+    QVERIFY(sheets.has_value());
+    for (const auto& s : *sheets) {
+      if (s.contest_id != contest || s.status == tally::SheetStatus::rejected) continue;
+      expected += static_cast<int>(parse_stored_reading(s.recognition)->marks.size());
+    }
+    MarkGalleryModel model;
+    model.set_marks(db->election(), contest, *sheets, book, db->images_dir());
+    QCOMPARE(model.rowCount(), expected);
+    for (int i = 1; i < model.rowCount(); ++i) QVERIFY(model.item(i - 1).score <= model.item(i).score);
+    // Both ends of the scale are there on the committed deck: blank names and full strikes.
+    QVERIFY(model.item(0).score < 0.08);
+    QVERIFY(model.item(model.rowCount() - 1).score > 0.82);
+    const QPixmap crop = model.data(model.index(model.rowCount() - 1), Qt::DecorationRole).value<QPixmap>();
+    QVERIFY(!crop.isNull());
+    QVERIFY(crop.width() == 320 || crop.height() == 48);
+    QVERIFY(model.data(model.index(0), Qt::DisplayRole).toString().contains(" · "));
+  }
+
+  void scanProgressFollowsTheScanOutput() {
+    ScanProgress p;
+    QVERIFY(p.feed_line(R"({"sheet":1,"side":"front","sheet_id":7,"duplicate":false,"round":1,"status":"counted","wait_reasons":[]})"));
+    QVERIFY(p.feed_line(R"({"sheet":2,"side":"front","sheet_id":8,"duplicate":false,"round":1,"status":"waiting","wait_reasons":["unclear:c03"]})"));
+    QVERIFY(p.feed_line(R"({"sheet":3,"side":"front","sheet_id":8,"duplicate":true,"round":1,"status":"waiting","wait_reasons":[]})"));
+    QVERIFY(p.feed_line(R"({"fault":"jam","sheet":4,"images_trusted":false,"message":"Giấy kẹt: lấy tờ số 4 ra","detail":""})"));
+    QVERIFY(!p.finished);
+    QVERIFY(p.feed_line(R"({"batch":1,"end":"fault","sheets":3})"));
+    QVERIFY(!p.feed_line("not json"));
+    QCOMPARE(p.sides, 3);
+    QCOMPARE(p.counted, 1);
+    QCOMPARE(p.waiting, 1);
+    QCOMPARE(p.duplicates, 1);
+    QCOMPARE(p.faults, 1);
+    QCOMPARE(p.last_sheet_id, std::int64_t{8});
+    QCOMPARE(p.last_fault, QString("Giấy kẹt: lấy tờ số 4 ra"));
+    QVERIFY(p.finished);
+    QCOMPARE(p.end_reason, QString("fault"));
+  }
+
+  void signInNeedsTheRightPinAndIsRecorded() {
+    Station station(Lang::vi, nullptr);
+    QString error;
+    QVERIFY(station.open(db_path_, &error));
+    const auto before = *station.db()->last_event();
+    PinDialog dialog(station, PinDialog::Purpose::sign_in, "", nullptr);
+    dialog.fill("Nguyễn Văn An", "9999");
+    dialog.accept();  // QDialog::accept does not check; the OK button does:
+    QVERIFY(!station.member().has_value());
+    QVERIFY(!station.sign_in("Nguyễn Văn An", "9999").has_value());
+    QVERIFY(station.sign_in("Nguyễn Văn An", "1234").has_value());
+    QVERIFY(station.committee_signed_in());
+    QCOMPARE(*station.db()->last_event(), before + 2);  // one refusal, one sign-in
+    // The second member of a ruling is somebody else: the consent dialog does not offer An.
+    PinDialog consent(station, PinDialog::Purpose::consent, "", nullptr);
+    consent.fill("Nguyễn Văn An", "1234");
+    QVERIFY(consent.member_name().empty());
+    station.sign_out();
+    QVERIFY(!station.anyone_signed_in());
+    QCOMPARE(*station.db()->last_event(), before + 3);
+  }
+
+  void aRulingNeedsASecondMembersPin() {
+    Station station(Lang::vi, nullptr);
+    QString error;
+    QVERIFY(station.open(db_path_, &error));
+    QVERIFY(station.sign_in("Nguyễn Văn An", "1234").has_value());
+    AdjudicationScreen screen(station, nullptr);
+    auto* queue = screen.findChild<QTableView*>();
+    QVERIFY(queue != nullptr);
+    const int waiting_before = queue->model()->rowCount();
+    QVERIFY(waiting_before > 0);
+    const std::int64_t sheet_id = queue->model()->index(0, WaitingSheetsModel::sheet).data().toLongLong();
+    // The committee decides every unclear target and gives its reason.
+    auto* targets = screen.findChild<QTableWidget*>();
+    QVERIFY(targets != nullptr && targets->rowCount() > 0);
+    for (int r = 0; r < targets->rowCount(); ++r) {
+      auto* choice = qobject_cast<QComboBox*>(targets->cellWidget(r, 3));
+      if (choice->currentData().toString().isEmpty()) choice->setCurrentIndex(1);
+    }
+    screen.findChild<QLineEdit*>()->setText("Nét gạch rõ khi xem bằng mắt");
+    QPushButton* decide = nullptr;
+    for (auto* b : screen.findChildren<QPushButton*>()) {
+      if (b->text() == "&Ghi quyết định…") decide = b;
+    }
+    QVERIFY(decide != nullptr && decide->isEnabled());
+    // The second member answers the PIN dialog: a wrong PIN first (the dialog stays and says
+    // so), then the right one.
+    int attempts = 0;
+    QString said_after_wrong;
+    QTimer answer;
+    connect(&answer, &QTimer::timeout, this, [&] {
+      auto* dialog = qobject_cast<PinDialog*>(QApplication::activeModalWidget());
+      if (dialog == nullptr) return;
+      auto* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+      if (attempts++ == 0) {
+        dialog->fill("Trần Thị Bình", "0000");
+        ok->click();
+        for (auto* l : dialog->findChildren<QLabel*>()) said_after_wrong += l->text();
+      } else {
+        dialog->fill("Trần Thị Bình", "5678");
+        ok->click();
+        answer.stop();
+      }
+    });
+    answer.start(50);
+    decide->click();
+    QCOMPARE(attempts, 2);
+    QVERIFY2(said_after_wrong.contains("Sai mã PIN của Trần Thị Bình"), qPrintable(said_after_wrong));
+    const auto ruled = station.db()->sheet(sheet_id);
+    QVERIFY(ruled.has_value());
+    QVERIFY(ruled->status == tally::SheetStatus::counted || ruled->status == tally::SheetStatus::rejected);
+    QCOMPARE(queue->model()->rowCount(), waiting_before - 1);
+    QVERIFY(station.db()->verify().empty());
+    station.sign_out();
+  }
+
+  void englishComesFromTheTranslation() {
+    QCOMPARE(mark_state_text(MarkState::struck), QString("gạch"));
+    QTranslator english;
+    QVERIFY(english.load(":/i18n/kiemphieu_en.qm"));
+    QCoreApplication::installTranslator(&english);
+    QCOMPARE(mark_state_text(MarkState::struck), QString("struck"));
+    QCOMPARE(flag_text("write_in"), QString("name written in"));
+    WaitingSheetsModel model;
+    QCOMPARE(model.headerData(WaitingSheetsModel::serial, Qt::Horizontal, Qt::DisplayRole).toString(), QString("Serial"));
+    QCoreApplication::removeTranslator(&english);
+    QCOMPARE(mark_state_text(MarkState::struck), QString("gạch"));
+  }
+};
+
+}  // namespace kp::ui
+
+QTEST_MAIN(kp::ui::UiModelsTest)
+#include "ui_models_test.moc"

@@ -1,0 +1,251 @@
+// The auditor's screens: verify the log, replay every stored scan with a progress bar and each
+// difference shown with its image; and the counting record, previewed, printed and saved. Both
+// run the program's own commands (`audit verify`, `audit replay`, `report`), so what the screen
+// says is exactly what an auditor gets at the command line.
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPainter>
+#include <QPdfDocument>
+#include <QPrintDialog>
+#include <QPrinter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
+
+#include "ui/internal/screens.hpp"
+#include "ui/internal/tr.hpp"
+
+namespace kp::ui {
+
+AuditScreen::AuditScreen(Station& station, QWidget* parent) : Screen(station, parent) {
+  auto* layout = new QVBoxLayout(this);
+  auto* buttons = new QHBoxLayout;
+  verify_ = new QPushButton(Tr::tr("&Kiểm tra nhật ký"), this);
+  replay_ = new QPushButton(Tr::tr("Đọc &lại mọi ảnh đã quét"), this);
+  buttons->addWidget(verify_);
+  buttons->addWidget(replay_);
+  buttons->addStretch(1);
+  layout->addLayout(buttons);
+  summary_ = new QLabel(Tr::tr("Kiểm tra nhật ký: chuỗi băm, chữ ký của trạm, mọi ảnh và trạng thái mọi tờ phiếu. "
+                               "Đọc lại: chạy lại nhận dạng trên mọi ảnh đã lưu và so với kết quả đã ghi."),
+                        this);
+  summary_->setWordWrap(true);
+  layout->addWidget(summary_);
+  progress_ = new QProgressBar(this);
+  progress_->setRange(0, 1);
+  progress_->setValue(0);
+  layout->addWidget(progress_);
+  auto* splitter = new QSplitter(this);
+  problems_ = new QTableWidget(0, 3, splitter);
+  problems_->setHorizontalHeaderLabels({Tr::tr("Vị trí / tờ"), Tr::tr("Sai lệch"), Tr::tr("Ảnh")});
+  problems_->horizontalHeader()->setStretchLastSection(true);
+  problems_->verticalHeader()->hide();
+  problems_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  problems_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  picture_ = new SheetPicture(splitter);
+  layout->addWidget(splitter, 1);
+  connect(verify_, &QPushButton::clicked, this, &AuditScreen::verify);
+  connect(replay_, &QPushButton::clicked, this, &AuditScreen::replay);
+  connect(problems_, &QTableWidget::currentCellChanged, this, [this](int row) {
+    auto* db = station_.db();
+    const auto* item = problems_->item(row, 0);
+    if (db == nullptr || item == nullptr || !item->data(Qt::UserRole).isValid()) return;
+    const auto sheet = db->sheet(item->data(Qt::UserRole).toLongLong());
+    if (!sheet) return;
+    std::map<std::string, QString> names;
+    if (const auto* contest = db->election().find_contest(sheet->contest_id)) {
+      for (const auto& c : contest->candidates) names[c.id] = qs(c.name);
+    }
+    picture_->show_sheet(db->images_dir() + "/" + sheet->stored_file, sheet->recognition, station_.layouts(), names);
+  });
+  refresh();
+}
+
+bool AuditScreen::busy() const { return process_ != nullptr && process_->state() != QProcess::NotRunning; }
+
+void AuditScreen::refresh() {
+  verify_->setEnabled(station_.db() != nullptr && !busy());
+  replay_->setEnabled(station_.db() != nullptr && !busy());
+}
+
+void AuditScreen::verify() { run({"audit", "verify", qs(station_.path())}, false); }
+void AuditScreen::replay() { run({"audit", "replay", qs(station_.path())}, true); }
+
+void AuditScreen::run(const QStringList& command, bool replaying) {
+  if (busy() || station_.db() == nullptr) return;
+  problems_->setRowCount(0);
+  picture_->clear_sheet();
+  out_.clear();
+  err_.clear();
+  differences_ = 0;
+  progress_->setRange(0, replaying ? 1 : 0);  // verify has no progress to show: a busy bar
+  progress_->setValue(0);
+  summary_->setText(replaying ? Tr::tr("Đang đọc lại mọi ảnh…") : Tr::tr("Đang kiểm tra nhật ký…"));
+  if (process_ != nullptr) process_->deleteLater();
+  process_ = new QProcess(this);
+  const auto take_lines = [this, replaying] {
+    out_ += process_->readAllStandardOutput();
+    for (qsizetype end = out_.indexOf('\n'); end >= 0; end = out_.indexOf('\n')) {
+      const auto j = nlohmann::json::parse(out_.left(end).toStdString(), nullptr, false);
+      out_.remove(0, end + 1);
+      if (!j.is_object()) continue;
+      const int row = problems_->rowCount();
+      problems_->insertRow(row);
+      if (replaying) {
+        ++differences_;
+        auto* where = new QTableWidgetItem(Tr::tr("tờ %1").arg(j.value("sheet_id", std::int64_t{0})));
+        where->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(j.value("sheet_id", std::int64_t{0})));
+        problems_->setItem(row, 0, where);
+        problems_->setItem(row, 1, new QTableWidgetItem(Tr::tr("đọc lại khác với kết quả đã ghi")));
+        problems_->item(row, 1)->setToolTip(qs(j.value("stored", "") + "\n→\n" + j.value("replayed", "")));
+        problems_->setItem(row, 2, new QTableWidgetItem(qs(j.value("image", ""))));
+      } else {
+        problems_->setItem(row, 0, new QTableWidgetItem(QString::number(j.value("position", std::int64_t{0}))));
+        problems_->setItem(row, 1, new QTableWidgetItem(qs(j.value("problem", ""))));
+      }
+    }
+  };
+  connect(process_, &QProcess::readyReadStandardOutput, this, take_lines);
+  connect(process_, &QProcess::readyReadStandardError, this, [this] {
+    err_ += process_->readAllStandardError();
+    // Replay draws "[####    ] … 12/40" again and again on one line: the last one counts.
+    static const QRegularExpression counter(R"((\d+)/(\d+))");
+    QRegularExpressionMatch last;
+    for (auto it = counter.globalMatch(QString::fromUtf8(err_.right(200))); it.hasNext();) last = it.next();
+    if (last.hasMatch()) {
+      progress_->setRange(0, last.captured(2).toInt());
+      progress_->setValue(last.captured(1).toInt());
+    }
+  });
+  connect(process_, &QProcess::finished, this, [this, replaying, take_lines](int code, QProcess::ExitStatus) {
+    take_lines();
+    progress_->setRange(0, 1);
+    progress_->setValue(1);
+    const QString said = QString::fromUtf8(err_).split(QRegularExpression("[\r\n]"), Qt::SkipEmptyParts).value(-1);
+    if (code == 0) {
+      summary_->setText(replaying ? Tr::tr("Đọc lại xong: mọi tờ khớp đúng như đã ghi.") : Tr::tr("Kiểm tra xong: mọi thứ khớp."));
+      summary_->setStyleSheet("color: #1b5e20; font-weight: bold");
+    } else {
+      summary_->setText(replaying ? Tr::tr("Đọc lại xong: %1 tờ khác với kết quả đã ghi.").arg(differences_)
+                                  : Tr::tr("Kiểm tra xong: có %1 sai lệch. %2").arg(problems_->rowCount()).arg(said));
+      summary_->setStyleSheet("color: #b71c1c; font-weight: bold");
+    }
+    refresh();
+  });
+  process_->start(Station::program(), station_.program_arguments(command));
+  refresh();
+}
+
+RecordScreen::RecordScreen(Station& station, QWidget* parent) : Screen(station, parent) {
+  auto* layout = new QVBoxLayout(this);
+  auto* top = new QHBoxLayout;
+  auto* write = new QPushButton(Tr::tr("&Lập biên bản từ số liệu hiện tại"), this);
+  documents_ = new QComboBox(this);
+  print_ = new QPushButton(Tr::tr("&In…"), this);
+  save_ = new QPushButton(Tr::tr("&Lưu PDF…"), this);
+  top->addWidget(write);
+  top->addWidget(documents_, 1);
+  top->addWidget(print_);
+  top->addWidget(save_);
+  layout->addLayout(top);
+  message_ = new QLabel(Tr::tr("Biên bản kiểm phiếu của mỗi cuộc bầu và mỗi lần bầu, lập từ cơ sở dữ liệu đại hội."), this);
+  message_->setWordWrap(true);
+  layout->addWidget(message_);
+  preview_ = new QScrollArea(this);
+  preview_->setWidgetResizable(true);
+  layout->addWidget(preview_, 1);
+  connect(write, &QPushButton::clicked, this, &RecordScreen::write_record);
+  connect(documents_, &QComboBox::currentIndexChanged, this, [this] {
+    if (out_dir_ && documents_->count() > 0) show_pdf(out_dir_->filePath(documents_->currentText()));
+  });
+  connect(print_, &QPushButton::clicked, this, &RecordScreen::print);
+  connect(save_, &QPushButton::clicked, this, &RecordScreen::save);
+  refresh();
+}
+
+RecordScreen::~RecordScreen() {
+  if (busy()) process_->waitForFinished(10000);
+}
+
+bool RecordScreen::busy() const { return process_ != nullptr && process_->state() != QProcess::NotRunning; }
+
+void RecordScreen::refresh() {
+  print_->setEnabled(documents_->count() > 0);
+  save_->setEnabled(documents_->count() > 0);
+}
+
+void RecordScreen::write_record() {
+  if (busy() || station_.db() == nullptr) return;
+  out_dir_ = std::make_unique<QTemporaryDir>();
+  if (process_ != nullptr) process_->deleteLater();
+  process_ = new QProcess(this);
+  connect(process_, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
+    const QStringList pdfs = QDir(out_dir_->path()).entryList({"*.pdf"}, QDir::Files, QDir::Name);
+    const QSignalBlocker quiet(documents_);
+    documents_->clear();
+    documents_->addItems(pdfs);
+    message_->setText(code == 0 ? Tr::tr("Đã lập %1 biên bản (kèm JSON và CSV).").arg(pdfs.size()) : QString::fromUtf8(process_->readAllStandardError()));
+    if (!pdfs.isEmpty()) show_pdf(out_dir_->filePath(pdfs.front()));
+    refresh();
+  });
+  process_->start(Station::program(), station_.program_arguments({"report", qs(station_.path()), "--out", out_dir_->path()}));
+  message_->setText(Tr::tr("Đang lập biên bản…"));
+}
+
+void RecordScreen::show_pdf(const QString& pdf) {
+  QPdfDocument document;
+  document.load(pdf);
+  auto* pages = new QWidget;
+  auto* v = new QVBoxLayout(pages);
+  pages_shown_ = 0;
+  for (int i = 0; i < document.pageCount(); ++i) {
+    // 100 dpi: an A4 page is 827 px wide, readable on the station's screen without scrolling sideways.
+    const QSizeF points = document.pagePointSize(i);
+    const QImage page = document.render(i, (points * 100.0 / 72.0).toSize());
+    auto* label = new QLabel(pages);
+    label->setPixmap(QPixmap::fromImage(page));
+    label->setFrameShape(QFrame::Box);
+    v->addWidget(label, 0, Qt::AlignHCenter);
+    ++pages_shown_;
+  }
+  preview_->setWidget(pages);  // the scroll area owns the pages and deletes the previous ones
+}
+
+void RecordScreen::print() {
+  if (!out_dir_ || documents_->count() == 0) return;
+  QPrinter printer(QPrinter::HighResolution);
+  QPrintDialog dialog(&printer, this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  QPdfDocument document;
+  document.load(out_dir_->filePath(documents_->currentText()));
+  QPainter painter(&printer);
+  for (int i = 0; i < document.pageCount(); ++i) {
+    if (i > 0) printer.newPage();
+    const QRect area = painter.viewport();
+    const QSize size = document.pagePointSize(i).scaled(area.size(), Qt::KeepAspectRatio).toSize();
+    painter.drawImage(QRect(area.topLeft(), size), document.render(i, size));
+  }
+}
+
+void RecordScreen::save() {
+  if (!out_dir_ || documents_->count() == 0) return;
+  const QString target = QFileDialog::getSaveFileName(this, Tr::tr("Lưu biên bản"), documents_->currentText(), "PDF (*.pdf)");
+  if (target.isEmpty()) return;
+  QFile::remove(target);
+  message_->setText(QFile::copy(out_dir_->filePath(documents_->currentText()), target) ? Tr::tr("Đã lưu %1").arg(target)
+                                                                                       : Tr::tr("Không lưu được %1").arg(target));
+}
+
+}  // namespace kp::ui

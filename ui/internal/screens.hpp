@@ -1,0 +1,259 @@
+#pragma once
+// Internal to the console: its screens. Each works on the shared Station; what they show is
+// worked out in models.hpp (tested under QtTest) and every text goes through Tr::tr.
+#include <QDialog>
+#include <QImage>
+#include <QProcess>
+#include <QWidget>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ui/internal/models.hpp"
+#include "ui/internal/station.hpp"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListView;
+class QPlainTextEdit;
+class QProgressBar;
+class QTemporaryDir;
+class QPushButton;
+class QScrollArea;
+class QSpinBox;
+class QTableView;
+class QTableWidget;
+class QVBoxLayout;
+
+namespace kp::ui {
+
+// A member's name and PIN. For sign-in, and for the second committee member who agrees to a
+// ruling or a round's close (then the PIN is only checked, and the name returned).
+class PinDialog : public QDialog {
+  Q_OBJECT
+
+ public:
+  enum class Purpose { sign_in, consent };
+  PinDialog(Station& station, Purpose purpose, const QString& what, QWidget* parent);
+  [[nodiscard]] std::string member_name() const { return accepted_name_; }
+  // For tests and the screenshots: fill in without typing.
+  void fill(const QString& name, const QString& pin);
+
+ private:
+  void try_accept();
+
+  Station& station_;
+  Purpose purpose_;
+  QComboBox* name_ = nullptr;
+  QLineEdit* pin_ = nullptr;
+  QLabel* message_ = nullptr;
+  std::string accepted_name_;
+  int refused_ = 0;
+};
+
+// Asks a second committee member (not the one signed in) to agree; their name, or nothing.
+std::optional<std::string> second_member_agrees(Station& station, const QString& what, QWidget* parent);
+
+// A stored side with what recognition read drawn over it: each target outlined in the colour of
+// its state (unclear in amber, thick), its state and score beside it.
+class SheetPicture : public QWidget {
+ public:
+  explicit SheetPicture(QWidget* parent);
+  void show_sheet(const std::string& image_path, const std::string& recognition_json, const LayoutBook& book,
+                  const std::map<std::string, QString>& names);
+  void clear_sheet();
+  [[nodiscard]] QSize sizeHint() const override { return {520, 700}; }
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+
+ private:
+  QImage image_;
+  struct Outline {
+    QPolygonF polygon;
+    MarkState state;
+    QString label;
+  };
+  std::vector<Outline> outlines_;
+  QString banner_;
+};
+
+class Screen : public QWidget {
+ public:
+  Screen(Station& station, QWidget* parent) : QWidget(parent), station_(station) {}
+  virtual void refresh() = 0;
+  [[nodiscard]] QStringList shown_texts() const;  // every text on the screen, for tests
+
+ protected:
+  Station& station_;
+};
+
+// Open or create a congress, members, ballots issued, printing, rounds.
+class SetupScreen : public Screen {
+  Q_OBJECT
+
+ public:
+  SetupScreen(Station& station, QWidget* parent);
+  void refresh() override;
+  // Loads a definition and shows its validation messages in place; true when it loads.
+  bool check_definition(const QString& path);
+
+ private:
+  void create_congress();
+  void open_congress();
+  void add_member();
+  void enter_issued();
+  void print_ballots();
+  void close_round();
+  void open_round();
+  [[nodiscard]] std::string selected_contest() const;
+
+  QLineEdit* definition_ = nullptr;
+  QPlainTextEdit* diagnostics_ = nullptr;
+  QLabel* congress_ = nullptr;
+  QTableWidget* members_ = nullptr;
+  QTableWidget* rounds_ = nullptr;
+  QSpinBox* issued_ = nullptr;
+  QLabel* message_ = nullptr;
+  QList<QPushButton*> committee_actions_;
+};
+
+// Choose a scanner, run a batch, follow it live.
+class ScanScreen : public Screen {
+  Q_OBJECT
+
+ public:
+  ScanScreen(Station& station, QWidget* parent);
+  ~ScanScreen() override;
+  ScanScreen(const ScanScreen&) = delete;
+  ScanScreen& operator=(const ScanScreen&) = delete;
+  void refresh() override;
+  // `faults`: for the simulated scanner, a fault script (training: "jam@5,double_feed@12").
+  void start(const QString& source, const QString& faults = {});
+  void stop();
+  // Selects a scanner by its source (sim:DIR, folder:DIR, sane:…, escl:…, usb:…) without starting.
+  void choose(const QString& source);
+  [[nodiscard]] bool running() const;
+  [[nodiscard]] const ScanProgress& progress() const { return progress_; }
+  void show_progress();
+
+ private:
+  void find_devices();
+  void read_output();
+  void show_last_sheet();
+
+  QComboBox* source_ = nullptr;
+  QLineEdit* folder_ = nullptr;
+  QPushButton* start_ = nullptr;
+  QPushButton* stop_ = nullptr;
+  QLabel* counters_ = nullptr;
+  QLabel* fault_ = nullptr;
+  QLabel* state_ = nullptr;
+  SheetPicture* picture_ = nullptr;
+  QProcess* process_ = nullptr;
+  QByteArray pending_;
+  QByteArray errors_;  // the scan's standard error: its last line says why it could not run
+  ScanProgress progress_;
+};
+
+// The sheets waiting for the committee: the image with the unclear targets highlighted, the
+// evidence, and the ruling with its reason, agreed by two members.
+class AdjudicationScreen : public Screen {
+  Q_OBJECT
+
+ public:
+  AdjudicationScreen(Station& station, QWidget* parent);
+  void refresh() override;
+  void select(int row);
+
+ private:
+  void rule(bool set_aside);
+
+  WaitingSheetsModel model_;
+  QTableView* queue_ = nullptr;
+  SheetPicture* picture_ = nullptr;
+  QTableWidget* targets_ = nullptr;
+  QList<QCheckBox*> flags_;
+  QLineEdit* reason_ = nullptr;
+  QLabel* message_ = nullptr;
+  QPushButton* decide_ = nullptr;
+  QPushButton* set_aside_ = nullptr;
+  std::optional<tally::SheetRow> current_;
+};
+
+// Every mark of a contest, weakest evidence first, with where the thresholds fall.
+class GalleryScreen : public Screen {
+  Q_OBJECT
+
+ public:
+  GalleryScreen(Station& station, QWidget* parent);
+  void refresh() override;
+  [[nodiscard]] const MarkGalleryModel& model() const { return model_; }
+
+ private:
+  QComboBox* contest_ = nullptr;
+  QLabel* thresholds_ = nullptr;
+  QListView* list_ = nullptr;
+  MarkGalleryModel model_;
+};
+
+// Verify the log; replay every stored scan with a progress bar; each difference with its image.
+class AuditScreen : public Screen {
+  Q_OBJECT
+
+ public:
+  AuditScreen(Station& station, QWidget* parent);
+  void refresh() override;
+  void verify();
+  void replay();
+  [[nodiscard]] bool busy() const;
+
+ private:
+  void run(const QStringList& command, bool replaying);
+
+  QLabel* summary_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QTableWidget* problems_ = nullptr;
+  SheetPicture* picture_ = nullptr;
+  QPushButton* verify_ = nullptr;
+  QPushButton* replay_ = nullptr;
+  QProcess* process_ = nullptr;
+  QByteArray out_, err_;
+  int differences_ = 0;
+};
+
+// The counting record: written by the program's `report`, previewed page by page, printed, saved.
+class RecordScreen : public Screen {
+  Q_OBJECT
+
+ public:
+  RecordScreen(Station& station, QWidget* parent);
+  ~RecordScreen() override;
+  RecordScreen(const RecordScreen&) = delete;
+  RecordScreen& operator=(const RecordScreen&) = delete;
+  void refresh() override;
+  void write_record();
+  [[nodiscard]] int pages_shown() const { return pages_shown_; }
+  [[nodiscard]] bool busy() const;
+
+ private:
+  void show_pdf(const QString& pdf);
+  void print();
+  void save();
+
+  QComboBox* documents_ = nullptr;
+  QScrollArea* preview_ = nullptr;
+  QLabel* message_ = nullptr;
+  QPushButton* print_ = nullptr;
+  QPushButton* save_ = nullptr;
+  QProcess* process_ = nullptr;
+  std::unique_ptr<QTemporaryDir> out_dir_;
+  int pages_shown_ = 0;
+};
+
+}  // namespace kp::ui

@@ -1,0 +1,698 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_GB" sourcelanguage="vi_VN">
+<context>
+    <name>Tr</name>
+    <message>
+        <source>Người ứng cử</source>
+        <translation>Candidate</translation>
+    </message>
+    <message>
+        <source>Máy đọc</source>
+        <translation>Read as</translation>
+    </message>
+    <message>
+        <source>Điểm</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Ban kiểm phiếu quyết định</source>
+        <translation>Committee's decision</translation>
+    </message>
+    <message>
+        <source>Phát hiện trên tờ phiếu (làm phiếu không hợp lệ):</source>
+        <translation>Findings on the sheet (they make the ballot invalid):</translation>
+    </message>
+    <message>
+        <source>Lý do quyết định (ghi vào biên bản)</source>
+        <translation>Reason for the decision (goes into the record)</translation>
+    </message>
+    <message>
+        <source>&amp;Ghi quyết định…</source>
+        <translation>&amp;Record the decision…</translation>
+    </message>
+    <message>
+        <source>Để &amp;riêng, không đếm…</source>
+        <translation>Set &amp;aside, not counted…</translation>
+    </message>
+    <message>
+        <source>Cần một thành viên Ban kiểm phiếu đăng nhập để quyết định.</source>
+        <translation>A committee member must sign in to decide.</translation>
+    </message>
+    <message>
+        <source>— chọn —</source>
+        <translation>— choose —</translation>
+    </message>
+    <message>
+        <source>Ghi lý do trước khi quyết định.</source>
+        <translation>Give the reason before deciding.</translation>
+    </message>
+    <message>
+        <source>Chọn quyết định cho %1.</source>
+        <translation>Choose the decision for %1.</translation>
+    </message>
+    <message>
+        <source>Để riêng tờ %1 (không đếm): %2</source>
+        <translation>Set sheet %1 aside (not counted): %2</translation>
+    </message>
+    <message>
+        <source>Quyết định về tờ %1: %2</source>
+        <translation>Decision on sheet %1: %2</translation>
+    </message>
+    <message>
+        <source>Đã ghi quyết định về tờ %1 (%2 và %3).</source>
+        <translation>Decision on sheet %1 recorded (%2 and %3).</translation>
+    </message>
+    <message>
+        <source>&amp;Cuộc bầu:</source>
+        <translation>&amp;Contest:</translation>
+    </message>
+    <message>
+        <source>%1 dấu, điểm thấp nhất trước. Ngưỡng: dưới %2 là giữ tên, từ %3 là gạch tên, ở giữa là chưa rõ (Ban kiểm phiếu xem).</source>
+        <translation>%1 marks, lowest score first. Thresholds: below %2 the name is kept, from %3 it is struck, in between unclear (the committee looks).</translation>
+    </message>
+    <message>
+        <source>%1 dấu, điểm thấp nhất trước. Ngưỡng mỗi ô: dưới %2 là ô trống, từ %3 là ô có đánh dấu, ở giữa là chưa rõ (Ban kiểm phiếu xem).</source>
+        <translation>%1 marks, lowest score first. Thresholds per box: below %2 the box is empty, from %3 it is marked, in between unclear (the committee looks).</translation>
+    </message>
+    <message>
+        <source>&amp;Kiểm tra nhật ký</source>
+        <translation>&amp;Verify the log</translation>
+    </message>
+    <message>
+        <source>Đọc &amp;lại mọi ảnh đã quét</source>
+        <translation>&amp;Replay every stored scan</translation>
+    </message>
+    <message>
+        <source>Kiểm tra nhật ký: chuỗi băm, chữ ký của trạm, mọi ảnh và trạng thái mọi tờ phiếu. Đọc lại: chạy lại nhận dạng trên mọi ảnh đã lưu và so với kết quả đã ghi.</source>
+        <translation>Verify: the hash chain, the station's signatures, every image and every sheet's state. Replay: run recognition again on every stored image and compare with what was recorded.</translation>
+    </message>
+    <message>
+        <source>Vị trí / tờ</source>
+        <translation>Entry / sheet</translation>
+    </message>
+    <message>
+        <source>Sai lệch</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <source>Ảnh</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <source>Đang đọc lại mọi ảnh…</source>
+        <translation>Replaying every image…</translation>
+    </message>
+    <message>
+        <source>Đang kiểm tra nhật ký…</source>
+        <translation>Verifying the log…</translation>
+    </message>
+    <message>
+        <source>tờ %1</source>
+        <translation>sheet %1</translation>
+    </message>
+    <message>
+        <source>đọc lại khác với kết quả đã ghi</source>
+        <translation>replay differs from the record</translation>
+    </message>
+    <message>
+        <source>Đọc lại xong: mọi tờ khớp đúng như đã ghi.</source>
+        <translation>Replay done: every sheet reads exactly as recorded.</translation>
+    </message>
+    <message>
+        <source>Kiểm tra xong: mọi thứ khớp.</source>
+        <translation>Verification done: everything holds.</translation>
+    </message>
+    <message>
+        <source>Đọc lại xong: %1 tờ khác với kết quả đã ghi.</source>
+        <translation>Replay done: %1 sheets differ from the record.</translation>
+    </message>
+    <message>
+        <source>Kiểm tra xong: có %1 sai lệch. %2</source>
+        <translation>Verification done: %1 problems. %2</translation>
+    </message>
+    <message>
+        <source>&amp;Lập biên bản từ số liệu hiện tại</source>
+        <translation>&amp;Write the record from the current count</translation>
+    </message>
+    <message>
+        <source>&amp;In…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <source>&amp;Lưu PDF…</source>
+        <translation>&amp;Save PDF…</translation>
+    </message>
+    <message>
+        <source>Biên bản kiểm phiếu của mỗi cuộc bầu và mỗi lần bầu, lập từ cơ sở dữ liệu đại hội.</source>
+        <translation>The counting record of each contest and round, written from the congress database.</translation>
+    </message>
+    <message>
+        <source>Đã lập %1 biên bản (kèm JSON và CSV).</source>
+        <translation>%1 records written (with JSON and CSV).</translation>
+    </message>
+    <message>
+        <source>Đang lập biên bản…</source>
+        <translation>Writing the record…</translation>
+    </message>
+    <message>
+        <source>Lưu biên bản</source>
+        <translation>Save the record</translation>
+    </message>
+    <message>
+        <source>Đã lưu %1</source>
+        <translation>Saved %1</translation>
+    </message>
+    <message>
+        <source>Không lưu được %1</source>
+        <translation>Cannot save %1</translation>
+    </message>
+    <message>
+        <source>kiemphieu — trạm kiểm phiếu</source>
+        <translation>kiemphieu — counting station</translation>
+    </message>
+    <message>
+        <source>Màn hình &amp;máy chiếu</source>
+        <translation>&amp;Projector screen</translation>
+    </message>
+    <message>
+        <source>&amp;1 Kết quả</source>
+        <translation>&amp;1 Results</translation>
+    </message>
+    <message>
+        <source>&amp;2 Thiết lập</source>
+        <translation>&amp;2 Set-up</translation>
+    </message>
+    <message>
+        <source>&amp;3 Quét phiếu</source>
+        <translation>&amp;3 Scanning</translation>
+    </message>
+    <message>
+        <source>&amp;4 Phiếu chờ xét</source>
+        <translation>&amp;4 Waiting ballots</translation>
+    </message>
+    <message>
+        <source>&amp;5 Các dấu theo điểm</source>
+        <translation>&amp;5 Marks by score</translation>
+    </message>
+    <message>
+        <source>&amp;6 Kiểm tra</source>
+        <translation>&amp;6 Audit</translation>
+    </message>
+    <message>
+        <source>&amp;7 Biên bản</source>
+        <translation>&amp;7 Record</translation>
+    </message>
+    <message>
+        <source>Đăng nhập để thao tác; mọi thao tác được ghi vào nhật ký với tên người làm.</source>
+        <translation>Sign in to act; every action is recorded in the log with who did it.</translation>
+    </message>
+    <message>
+        <source>Chưa mở đại hội nào</source>
+        <translation>No congress is open</translation>
+    </message>
+    <message>
+        <source>Đang làm việc: %1 (%2)</source>
+        <translation>Signed in: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Ban kiểm phiếu</source>
+        <translation>counting committee</translation>
+    </message>
+    <message>
+        <source>người quét</source>
+        <translation>operator</translation>
+    </message>
+    <message>
+        <source>Đăng &amp;xuất (F2)</source>
+        <translation>Sign &amp;out (F2)</translation>
+    </message>
+    <message>
+        <source>Chưa đăng nhập: chỉ xem</source>
+        <translation>Not signed in: view only</translation>
+    </message>
+    <message>
+        <source>Đăng &amp;nhập (F2)</source>
+        <translation>Sign &amp;in (F2)</translation>
+    </message>
+    <message>
+        <source>gạch</source>
+        <translation>struck</translation>
+    </message>
+    <message>
+        <source>giữ</source>
+        <translation>kept</translation>
+    </message>
+    <message>
+        <source>đồng ý</source>
+        <translation>agree</translation>
+    </message>
+    <message>
+        <source>không đồng ý</source>
+        <translation>disagree</translation>
+    </message>
+    <message>
+        <source>cả hai ô</source>
+        <translation>both boxes</translation>
+    </message>
+    <message>
+        <source>không ô nào</source>
+        <translation>neither box</translation>
+    </message>
+    <message>
+        <source>chưa rõ</source>
+        <translation>unclear</translation>
+    </message>
+    <message>
+        <source>không có dấu đỏ</source>
+        <translation>no red stamp</translation>
+    </message>
+    <message>
+        <source>chưa kiểm tra dấu (ảnh xám)</source>
+        <translation>stamp not checked (gray scan)</translation>
+    </message>
+    <message>
+        <source>ghi thêm tên</source>
+        <translation>name written in</translation>
+    </message>
+    <message>
+        <source>có ký hiệu riêng</source>
+        <translation>identifying mark</translation>
+    </message>
+    <message>
+        <source>vệt bẩn của máy quét</source>
+        <translation>streak from a dirty scanner</translation>
+    </message>
+    <message>
+        <source>chưa rõ: %1</source>
+        <translation>unclear: %1</translation>
+    </message>
+    <message>
+        <source>trùng số phiếu (có thể là bản sao)</source>
+        <translation>serial seen twice (possibly a copy)</translation>
+    </message>
+    <message>
+        <source>phiếu của lần bầu đã kết thúc</source>
+        <translation>ballot of a closed round</translation>
+    </message>
+    <message>
+        <source>không đọc được: %1</source>
+        <translation>not read: %1</translation>
+    </message>
+    <message>
+        <source>sau</source>
+        <translation>back</translation>
+    </message>
+    <message>
+        <source>trước</source>
+        <translation>front</translation>
+    </message>
+    <message>
+        <source>Tờ</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <source>Cuộc bầu</source>
+        <translation>Contest</translation>
+    </message>
+    <message>
+        <source>Lần</source>
+        <translation>Round</translation>
+    </message>
+    <message>
+        <source>Mặt</source>
+        <translation>Side</translation>
+    </message>
+    <message>
+        <source>Số phiếu</source>
+        <translation>Serial</translation>
+    </message>
+    <message>
+        <source>Vì sao chờ</source>
+        <translation>Why it waits</translation>
+    </message>
+    <message>
+        <source>%1 — tờ %2</source>
+        <translation>%1 — sheet %2</translation>
+    </message>
+    <message>
+        <source>Máy quét</source>
+        <translation>Scanner</translation>
+    </message>
+    <message>
+        <source>Máy quét mô phỏng (ảnh trong một thư mục)</source>
+        <translation>Simulated scanner (images in a folder)</translation>
+    </message>
+    <message>
+        <source>Nhận ảnh từ một thư mục (máy quét ghi vào đó)</source>
+        <translation>Import from a folder (a scanner writes into it)</translation>
+    </message>
+    <message>
+        <source>Thư mục ảnh</source>
+        <translation>Image folder</translation>
+    </message>
+    <message>
+        <source>&amp;Chọn thư mục…</source>
+        <translation>&amp;Choose folder…</translation>
+    </message>
+    <message>
+        <source>&amp;Tìm máy quét</source>
+        <translation>&amp;Find scanners</translation>
+    </message>
+    <message>
+        <source>&amp;Bắt đầu quét</source>
+        <translation>&amp;Start scanning</translation>
+    </message>
+    <message>
+        <source>&amp;Dừng</source>
+        <translation>S&amp;top</translation>
+    </message>
+    <message>
+        <source>Chưa mở đại hội nào.</source>
+        <translation>No congress is open.</translation>
+    </message>
+    <message>
+        <source>Sẵn sàng. Người quét: %1</source>
+        <translation>Ready. Operator: %1</translation>
+    </message>
+    <message>
+        <source>Cần đăng nhập để quét (người quét hoặc thành viên Ban kiểm phiếu).</source>
+        <translation>Sign in to scan (an operator or a committee member).</translation>
+    </message>
+    <message>
+        <source>Đang tìm máy quét…</source>
+        <translation>Looking for scanners…</translation>
+    </message>
+    <message>
+        <source>Không thấy máy quét nào.</source>
+        <translation>No scanner found.</translation>
+    </message>
+    <message>
+        <source>Tìm thấy %1 máy quét.</source>
+        <translation>%1 scanners found.</translation>
+    </message>
+    <message>
+        <source>chương trình quét dừng bất thường</source>
+        <translation>the scanning program stopped abnormally</translation>
+    </message>
+    <message>
+        <source>Đợt quét kết thúc (%1). Mọi tờ đã lưu vẫn còn nguyên.</source>
+        <translation>The batch ended (%1). Every stored sheet is intact.</translation>
+    </message>
+    <message>
+        <source>Đang quét từ %1 — người quét: %2</source>
+        <translation>Scanning from %1 — operator: %2</translation>
+    </message>
+    <message>
+        <source>Đã quét %1 mặt · đã đếm %2 · chờ Ban kiểm phiếu %3 · từ chối %4</source>
+        <translation>Scanned %1 sides · counted %2 · waiting for the committee %3 · refused %4</translation>
+    </message>
+    <message>
+        <source> · đã có từ trước %1</source>
+        <translation> · already stored %1</translation>
+    </message>
+    <message>
+        <source>Đại hội</source>
+        <translation>Congress</translation>
+    </message>
+    <message>
+        <source>Tệp định nghĩa cuộc bầu (.toml)</source>
+        <translation>Election definition file (.toml)</translation>
+    </message>
+    <message>
+        <source>&amp;Chọn tệp…</source>
+        <translation>C&amp;hoose file…</translation>
+    </message>
+    <message>
+        <source>&amp;Kiểm tra</source>
+        <translation>&amp;Check</translation>
+    </message>
+    <message>
+        <source>&amp;Tạo đại hội…</source>
+        <translation>&amp;Create congress…</translation>
+    </message>
+    <message>
+        <source>&amp;Mở đại hội…</source>
+        <translation>&amp;Open congress…</translation>
+    </message>
+    <message>
+        <source>Tệp định nghĩa cuộc bầu</source>
+        <translation>Election definition file</translation>
+    </message>
+    <message>
+        <source>Thành viên Ban kiểm phiếu và người quét</source>
+        <translation>Committee members and operators</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Vai trò</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Người thêm</source>
+        <translation>Registered by</translation>
+    </message>
+    <message>
+        <source>&amp;Thêm thành viên…</source>
+        <translation>&amp;Add member…</translation>
+    </message>
+    <message>
+        <source>Cuộc bầu và các lần bầu</source>
+        <translation>Contests and rounds</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Số cần bầu</source>
+        <translation>Seats</translation>
+    </message>
+    <message>
+        <source>Phiếu phát ra</source>
+        <translation>Ballots issued</translation>
+    </message>
+    <message>
+        <source>Mã mẫu phiếu</source>
+        <translation>Ballot layout code</translation>
+    </message>
+    <message>
+        <source>&amp;Ghi số phiếu phát ra</source>
+        <translation>&amp;Enter ballots issued</translation>
+    </message>
+    <message>
+        <source>&amp;In phiếu lần bầu này…</source>
+        <translation>&amp;Print this round's ballots…</translation>
+    </message>
+    <message>
+        <source>&amp;Kết thúc lần bầu…</source>
+        <translation>C&amp;lose the round…</translation>
+    </message>
+    <message>
+        <source>Mở lần bầu &amp;mới…</source>
+        <translation>Open a &amp;new round…</translation>
+    </message>
+    <message>
+        <source>Phiếu phát ra:</source>
+        <translation>Ballots issued:</translation>
+    </message>
+    <message>
+        <source>Tệp hợp lệ: %1 — %2 cuộc bầu.</source>
+        <translation>Valid definition: %1 — %2 contests.</translation>
+    </message>
+    <message>
+        <source>Cơ sở dữ liệu đại hội mới</source>
+        <translation>New congress database</translation>
+    </message>
+    <message>
+        <source>Đã tạo đại hội. Ghi dấu vân tay khóa của trạm vào biên bản: %1</source>
+        <translation>Congress created. Write the station key's fingerprint in the minutes: %1</translation>
+    </message>
+    <message>
+        <source>Mở đại hội</source>
+        <translation>Open a congress</translation>
+    </message>
+    <message>
+        <source>Cần một thành viên Ban kiểm phiếu đăng nhập</source>
+        <translation>A committee member must be signed in</translation>
+    </message>
+    <message>
+        <source>Chưa mở đại hội nào. Chọn tệp định nghĩa để tạo, hoặc mở một đại hội đã có.</source>
+        <translation>No congress is open. Choose a definition file to create one, or open an existing congress.</translation>
+    </message>
+    <message>
+        <source>%1 — %2
+Cơ sở dữ liệu: %3
+Dấu vân tay khóa của trạm: %4</source>
+        <translation>%1 — %2
+Database: %3
+Station key fingerprint: %4</translation>
+    </message>
+    <message>
+        <source>Người quét</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>(người đầu tiên)</source>
+        <translation>(the first member)</translation>
+    </message>
+    <message>
+        <source>đang mở</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>đã kết thúc %1</source>
+        <translation>closed %1</translation>
+    </message>
+    <message>
+        <source>chưa nhập</source>
+        <translation>not entered</translation>
+    </message>
+    <message>
+        <source>Chỉ thành viên Ban kiểm phiếu đã đăng nhập mới thêm được người.</source>
+        <translation>Only a signed-in committee member can register someone.</translation>
+    </message>
+    <message>
+        <source>Thêm thành viên</source>
+        <translation>Add a member</translation>
+    </message>
+    <message>
+        <source>Thành viên Ban kiểm phiếu (bỏ chọn: chỉ quét phiếu)</source>
+        <translation>Committee member (unticked: scans only)</translation>
+    </message>
+    <message>
+        <source>&amp;Họ và tên</source>
+        <translation>&amp;Full name</translation>
+    </message>
+    <message>
+        <source>&amp;Mã PIN (4–12 chữ số)</source>
+        <translation>&amp;PIN (4–12 digits)</translation>
+    </message>
+    <message>
+        <source>&amp;Nhập lại mã PIN</source>
+        <translation>PIN &amp;again</translation>
+    </message>
+    <message>
+        <source>Hai lần nhập mã PIN không giống nhau.</source>
+        <translation>The two PINs differ.</translation>
+    </message>
+    <message>
+        <source>Đã thêm %1.</source>
+        <translation>%1 registered.</translation>
+    </message>
+    <message>
+        <source>Đã ghi %1 phiếu phát ra.</source>
+        <translation>%1 ballots issued entered.</translation>
+    </message>
+    <message>
+        <source>Thư mục để ghi phiếu in</source>
+        <translation>Folder for the printable ballots</translation>
+    </message>
+    <message>
+        <source>Đã ghi phiếu in (PDF) vào %1</source>
+        <translation>Printable ballots (PDF) written to %1</translation>
+    </message>
+    <message>
+        <source>Đang in phiếu…</source>
+        <translation>Writing the ballots…</translation>
+    </message>
+    <message>
+        <source>Kết thúc lần bầu đang mở của cuộc bầu này và ghi kết quả.</source>
+        <translation>Close this contest's open round and record its result.</translation>
+    </message>
+    <message>
+        <source>Đã kết thúc lần bầu %1.</source>
+        <translation>Round %1 closed.</translation>
+    </message>
+    <message>
+        <source>Mở lần bầu mới</source>
+        <translation>Open a new round</translation>
+    </message>
+    <message>
+        <source>Nghị quyết của đại hội về lần bầu này</source>
+        <translation>The congress's resolution on this round</translation>
+    </message>
+    <message>
+        <source>Người được đưa vào lần bầu</source>
+        <translation>Candidates put to the round</translation>
+    </message>
+    <message>
+        <source>Quyết định</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>Mở lần bầu mới theo quyết định của đại hội.</source>
+        <translation>Open a new round as the congress decided.</translation>
+    </message>
+    <message>
+        <source>Đã mở lần bầu %1. In phiếu của lần bầu này trước khi phát.</source>
+        <translation>Round %1 opened. Print this round's ballots before handing them out.</translation>
+    </message>
+    <message>
+        <source>Đăng nhập</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>Thành viên thứ hai đồng ý</source>
+        <translation>A second member agrees</translation>
+    </message>
+    <message>
+        <source>&amp;Mã PIN</source>
+        <translation>&amp;PIN</translation>
+    </message>
+    <message>
+        <source>Đồng ý</source>
+        <translation>Agree</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Chưa có thành viên nào: thêm ở màn hình Thiết lập.</source>
+        <translation>No members yet: add them on the set-up screen.</translation>
+    </message>
+    <message>
+        <source>Không có thành viên Ban kiểm phiếu thứ hai.</source>
+        <translation>There is no second committee member.</translation>
+    </message>
+    <message>
+        <source>Sai mã PIN quá nhiều lần: chờ 30 giây.</source>
+        <translation>Too many wrong PINs: wait 30 seconds.</translation>
+    </message>
+    <message>
+        <source>Không mở được ảnh %1</source>
+        <translation>Cannot open the image %1</translation>
+    </message>
+    <message>
+        <source>Không đọc được: %1</source>
+        <translation>Not read: %1</translation>
+    </message>
+    <message>
+        <source>Chưa có ảnh</source>
+        <translation>No image yet</translation>
+    </message>
+    <message>
+        <source>Không quét được: %1</source>
+        <translation>Could not scan: %1</translation>
+    </message>
+    <message>
+        <source>khay giấy đã hết</source>
+        <translation>the hopper is empty</translation>
+    </message>
+    <message>
+        <source>đã dừng</source>
+        <translation>stopped</translation>
+    </message>
+    <message>
+        <source>máy quét báo lỗi</source>
+        <translation>the scanner reported a fault</translation>
+    </message>
+    <message>
+        <source>mất kết nối với máy quét</source>
+        <translation>the scanner was lost</translation>
+    </message>
+</context>
+</TS>

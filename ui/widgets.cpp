@@ -1,0 +1,203 @@
+// The console's shared pieces: the PIN dialog and the sheet picture.
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPushButton>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include "ui/internal/screens.hpp"
+#include "ui/internal/tr.hpp"
+
+namespace kp::ui {
+
+PinDialog::PinDialog(Station& station, Purpose purpose, const QString& what, QWidget* parent)
+    : QDialog(parent), station_(station), purpose_(purpose) {
+  setWindowTitle(purpose == Purpose::sign_in ? Tr::tr("Đăng nhập") : Tr::tr("Thành viên thứ hai đồng ý"));
+  auto* layout = new QVBoxLayout(this);
+  auto* heading = new QLabel(what, this);
+  heading->setWordWrap(true);
+  layout->addWidget(heading);
+  auto* form = new QFormLayout;
+  name_ = new QComboBox(this);
+  if (auto* db = station.db()) {
+    if (const auto members = db->members()) {
+      for (const auto& m : *members) {
+        // The second member of a ruling is another committee member than the one signed in.
+        if (purpose == Purpose::consent && (m.role != tally::MemberRole::committee || (station.member() && station.member()->name == m.name))) continue;
+        name_->addItem(qs(m.name));
+      }
+    }
+  }
+  pin_ = new QLineEdit(this);
+  pin_->setEchoMode(QLineEdit::Password);
+  pin_->setInputMethodHints(Qt::ImhDigitsOnly);
+  pin_->setMaxLength(12);
+  form->addRow(Tr::tr("&Họ và tên"), name_);
+  form->addRow(Tr::tr("&Mã PIN"), pin_);
+  layout->addLayout(form);
+  message_ = new QLabel(this);
+  message_->setStyleSheet("color: #b71c1c");
+  layout->addWidget(message_);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+  buttons->button(QDialogButtonBox::Ok)->setText(purpose == Purpose::sign_in ? Tr::tr("Đăng nhập") : Tr::tr("Đồng ý"));
+  buttons->button(QDialogButtonBox::Cancel)->setText(Tr::tr("Hủy"));
+  connect(buttons, &QDialogButtonBox::accepted, this, &PinDialog::try_accept);
+  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  layout->addWidget(buttons);
+  if (name_->count() == 0) {
+    message_->setText(purpose == Purpose::sign_in ? Tr::tr("Chưa có thành viên nào: thêm ở màn hình Thiết lập.")
+                                                  : Tr::tr("Không có thành viên Ban kiểm phiếu thứ hai."));
+  }
+  pin_->setFocus();
+}
+
+void PinDialog::fill(const QString& name, const QString& pin) {
+  name_->setCurrentText(name);
+  pin_->setText(pin);
+}
+
+void PinDialog::try_accept() {
+  const std::string name = us(name_->currentText());
+  const std::string pin = us(pin_->text());
+  pin_->clear();
+  Result<tally::MemberRow> checked = tl::unexpected(Error{"no_database", {"Chưa mở đại hội nào", "No congress is open"}, ""});
+  if (purpose_ == Purpose::sign_in) {
+    checked = station_.sign_in(name, pin);
+  } else if (auto* db = station_.db()) {
+    checked = db->check_pin(name, pin);
+  }
+  if (checked) {
+    accepted_name_ = checked->name;
+    accept();
+    return;
+  }
+  // Five wrong PINs in a row and the dialog waits 30 s: enough to stop guessing at a keypad,
+  // short enough not to hold up a count when someone mistypes.
+  message_->setText(station_.said(checked.error()));
+  if (++refused_ % 5 == 0) {
+    setEnabled(false);
+    message_->setText(Tr::tr("Sai mã PIN quá nhiều lần: chờ 30 giây."));
+    QTimer::singleShot(30000, this, [this] {
+      setEnabled(true);
+      message_->clear();
+    });
+  }
+}
+
+std::optional<std::string> second_member_agrees(Station& station, const QString& what, QWidget* parent) {
+  PinDialog dialog(station, PinDialog::Purpose::consent, what, parent);
+  if (dialog.exec() != QDialog::Accepted) return std::nullopt;
+  return dialog.member_name();
+}
+
+SheetPicture::SheetPicture(QWidget* parent) : QWidget(parent) { setMinimumSize(300, 400); }
+
+void SheetPicture::clear_sheet() {
+  image_ = {};
+  outlines_.clear();
+  banner_.clear();
+  update();
+}
+
+void SheetPicture::show_sheet(const std::string& image_path, const std::string& recognition_json, const LayoutBook& book,
+                              const std::map<std::string, QString>& names) {
+  image_ = QImage(qs(image_path));
+  outlines_.clear();
+  banner_.clear();
+  const auto reading = parse_stored_reading(recognition_json);
+  if (image_.isNull()) banner_ = Tr::tr("Không mở được ảnh %1").arg(qs(image_path));
+  if (reading && !reading->ok) {
+    QStringList reasons;
+    for (const auto& r : reading->reasons) reasons << qs(r);
+    banner_ = Tr::tr("Không đọc được: %1").arg(reasons.join(", "));
+  }
+  if (reading) {
+    if (const auto placement = SidePlacement::of(*reading, book)) {
+      for (const auto& m : reading->marks) {
+        const auto name = names.find(m.candidate_id);
+        outlines_.push_back({placement->target(m.candidate_id), m.state,
+                             QString("%1: %2 %3").arg(name != names.end() ? name->second : qs(m.candidate_id), mark_state_text(m.state),
+                                                      QString::number(m.score, 'f', 2))});
+      }
+    }
+    QStringList flags;
+    for (const auto& f : reading->flags) {
+      if (f != "stamp_not_checked") flags << flag_text(f);
+    }
+    if (!flags.isEmpty()) banner_ = flags.join(" · ");
+  }
+  update();
+}
+
+void SheetPicture::paintEvent(QPaintEvent*) {
+  QPainter p(this);
+  p.fillRect(rect(), QColor(0x37, 0x47, 0x4f));
+  if (image_.isNull()) {
+    p.setPen(Qt::white);
+    p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, banner_.isEmpty() ? Tr::tr("Chưa có ảnh") : banner_);
+    return;
+  }
+  const QSizeF fitted = QSizeF(image_.size()).scaled(QSizeF(size()), Qt::KeepAspectRatio);
+  const QRectF target((width() - fitted.width()) / 2, (height() - fitted.height()) / 2, fitted.width(), fitted.height());
+  p.setRenderHint(QPainter::SmoothPixmapTransform);
+  p.drawImage(target, image_);
+  const double scale = fitted.width() / image_.width();
+  QTransform to_widget;
+  to_widget.translate(target.left(), target.top());
+  to_widget.scale(scale, scale);
+  p.setRenderHint(QPainter::Antialiasing);
+  for (const auto& o : outlines_) {
+    // Unclear in amber and thick: that is where the committee looks. Struck/disagree in red,
+    // kept/agree in green, the rest in blue.
+    QColor colour(0x15, 0x65, 0xc0);
+    if (o.state == MarkState::unclear) colour = QColor(0xff, 0x8f, 0x00);
+    if (o.state == MarkState::struck || o.state == MarkState::disagree) colour = QColor(0xc6, 0x28, 0x28);
+    if (o.state == MarkState::kept || o.state == MarkState::agree) colour = QColor(0x2e, 0x7d, 0x32);
+    p.setPen(QPen(colour, o.state == MarkState::unclear ? 4 : 2));
+    p.drawPolygon(to_widget.map(o.polygon));
+  }
+  if (!banner_.isEmpty()) {
+    QFont f = p.font();
+    f.setBold(true);
+    p.setFont(f);
+    const QRect band(0, 0, width(), 28);
+    p.fillRect(band, QColor(0xff, 0xc1, 0x07));
+    p.setPen(Qt::black);
+    p.drawText(band, Qt::AlignCenter, banner_);
+  }
+}
+
+QStringList Screen::shown_texts() const {
+  QStringList out;
+  for (const auto* l : findChildren<QLabel*>()) {
+    if (l->isVisibleTo(this) && !l->text().isEmpty()) out << l->text();
+  }
+  for (const auto* b : findChildren<QAbstractButton*>()) {
+    if (b->isVisibleTo(this)) out << b->text();
+  }
+  for (const auto* view : findChildren<QAbstractItemView*>()) {
+    const auto* model = view->model();
+    if (model == nullptr || !view->isVisibleTo(this)) continue;
+    for (int c = 0; c < model->columnCount(); ++c) out << model->headerData(c, Qt::Horizontal).toString();
+    for (int r = 0; r < model->rowCount(); ++r) {
+      for (int c = 0; c < model->columnCount(); ++c) out << model->index(r, c).data().toString();
+    }
+  }
+  for (const auto* box : findChildren<QComboBox*>()) {
+    if (box->isVisibleTo(this)) out << box->currentText();
+  }
+  for (const auto* edit : findChildren<QLineEdit*>()) {
+    if (edit->isVisibleTo(this) && edit->echoMode() == QLineEdit::Normal && !edit->text().isEmpty()) out << edit->text();
+  }
+  return out;
+}
+
+}  // namespace kp::ui
