@@ -232,7 +232,7 @@ int run_demo(const DemoArgs& args, Lang lang) {
   DbArgs results{db, false};
   if (const int rc = run_results(results, lang); rc != 0) return rc;
   std::cout << (en ? "Counting record (biên bản):\n" : "Biên bản kiểm phiếu:\n");
-  if (const int rc = run_report(results, (out / "record").string(), lang); rc != 0) return rc;
+  if (const int rc = run_report(results, (out / "record").string(), members.front().name, lang); rc != 0) return rc;
   if (const int rc = run_audit_verify(results, lang); rc != 0) return rc;
   // With a display, the live results console opens on the congress just counted.
   const char* x11 = std::getenv("DISPLAY");

@@ -82,6 +82,7 @@ struct RoundArgs {
   int dpi = 200;
   int count = 1;
   bool json = false;
+  std::string by;                       // ballots: who printed them (then logged with each file's hash)
 };
 
 struct ScanArgs {
@@ -130,7 +131,8 @@ int run_member_list(const DbArgs& args, Lang lang);
 int run_adjudicate(const AdjudicateArgs& args, Lang lang);
 int run_results(const DbArgs& args, Lang lang);
 int run_audit_verify(const DbArgs& args, Lang lang);
-int run_report(const DbArgs& args, const std::string& out_dir, Lang lang);
+// With `by`, the record's files go into the audit log with their hashes, naming who wrote them.
+int run_report(const DbArgs& args, const std::string& out_dir, const std::string& by, Lang lang);
 int run_export(const DbArgs& args, const std::string& out_dir, Lang lang);
 int run_audit_export(const std::string& dir, Lang lang);
 int run_audit_replay(const DbArgs& args, Lang lang);

@@ -256,16 +256,16 @@ int run_results(const DbArgs& args, Lang lang) {
   return 0;
 }
 
-int run_report(const DbArgs& args, const std::string& out_dir, Lang lang) {
+int run_report(const DbArgs& args, const std::string& out_dir, const std::string& by, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
   const auto summary = db->count();
   if (!reported(summary, lang)) return 1;
   ReportContext context{summary->waiting, summary->final, db->key_fingerprint(), summary->contests, {}};
   for (const auto& s : summary->standing) context.closed_at.push_back(s.closed_at);
-  for (const auto& path : write_reports(db->election(), summary->results, context, out_dir, lang)) {
-    std::cout << path << '\n';
-  }
+  const auto written = write_reports(db->election(), summary->results, context, out_dir, lang);
+  for (const auto& path : written) std::cout << path << '\n';
+  if (!by.empty() && !reported(db->record_documents("record", by, written), lang)) return 1;
   return 0;
 }
 
@@ -399,7 +399,16 @@ int run_round_ballots(const RoundArgs& args, Lang lang) {
   Prepared p;
   p.election = std::make_shared<const config::Election>(db->election());
   p.layouts = {*layout};
-  return write_ballots(p, args.out_dir, args.dpi, args.count, lang);
+  if (const int rc = write_ballots(p, args.out_dir, args.dpi, args.count, lang); rc != 0) return rc;
+  if (args.by.empty()) return 0;
+  // Every file of this printing goes into the log with its hash (the PDF, the serials printed).
+  std::vector<std::string> written;
+  for (const auto& entry : fs::directory_iterator(args.out_dir)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.rfind(args.contest_id, 0) == 0) written.push_back(entry.path().string());
+  }
+  std::sort(written.begin(), written.end());
+  return reported(db->record_documents("ballots", args.by, written), lang) ? 0 : 1;
 }
 
 }  // namespace kp::cli

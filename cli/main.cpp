@@ -151,6 +151,7 @@ int main(int argc, char** argv) {
   round_ballots_cmd->add_option("--out", round.out_dir, "DIR")->required();
   round_ballots_cmd->add_option("--dpi", round.dpi, "PNG resolution (default 200)")->check(CLI::Range(50, 1200));
   round_ballots_cmd->add_option("--count", round.count, "ballots in the PDF (default 1)")->check(CLI::Range(1, 100000));
+  round_ballots_cmd->add_option("--by", round.by, "who prints them: the files then go into the audit log with their hashes");
 
   kp::cli::DbArgs waiting;
   auto* waiting_cmd = app.add_subcommand("waiting", "Liệt kê tờ phiếu chờ Ban kiểm phiếu / list sheets waiting for the committee");
@@ -172,10 +173,11 @@ int main(int argc, char** argv) {
   results_cmd->add_flag("--json", results.json, "JSON output");
 
   kp::cli::DbArgs report;
-  std::string report_dir;
+  std::string report_dir, report_by;
   auto* report_cmd = app.add_subcommand("report", "Viết biên bản kiểm phiếu (PDF, JSON, CSV) / write the counting record");
   report_cmd->add_option("db", report.db_path, "CONGRESS.db")->required();
   report_cmd->add_option("--out", report_dir, "DIR")->required();
+  report_cmd->add_option("--by", report_by, "who writes it: the files then go into the audit log with their hashes");
 
   kp::cli::DbArgs export_args;
   std::string export_dir;
@@ -266,7 +268,7 @@ int main(int argc, char** argv) {
   if (results_cmd->parsed()) return kp::cli::run_results(results, lang);
   if (export_cmd->parsed()) return kp::cli::run_export(export_args, export_dir, lang);
   if (audit_export_cmd->parsed()) return kp::cli::run_audit_export(audited_export, lang);
-  if (report_cmd->parsed()) return kp::cli::run_report(report, report_dir, lang);
+  if (report_cmd->parsed()) return kp::cli::run_report(report, report_dir, report_by, lang);
   if (verify_cmd->parsed()) return kp::cli::run_audit_verify(audit, lang);
   if (replay_cmd->parsed()) return kp::cli::run_audit_replay(audit, lang);
   if (demo_cmd->parsed()) return kp::cli::run_demo(demo, lang);

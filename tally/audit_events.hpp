@@ -19,6 +19,7 @@ enum class AuditEvent {
   signed_in,     // a member signed in at the console (PIN checked)
   signed_out,    // a member signed out, or the console closed with them signed in
   sign_in_refused, // a wrong PIN was given for a member
+  documents_written, // ballots printed or a counting record written: what, by whom, each file's SHA-256
 };
 
 constexpr std::string_view to_string(AuditEvent e) {
@@ -37,6 +38,7 @@ constexpr std::string_view to_string(AuditEvent e) {
     case AuditEvent::signed_in: return "signed_in";
     case AuditEvent::signed_out: return "signed_out";
     case AuditEvent::sign_in_refused: return "sign_in_refused";
+    case AuditEvent::documents_written: return "documents_written";
   }
   return "?";
 }

@@ -788,6 +788,23 @@ Result<MemberRow> CongressDb::sign_in(const std::string& name, const std::string
   return member;
 }
 
+Result<void> CongressDb::record_documents(const std::string& kind, const std::string& by, const std::vector<std::string>& paths) {
+  Json files = Json::array();
+  for (const auto& path : paths) {
+    const std::string bytes = read_file_bytes(path);
+    if (bytes.empty()) return fail("file_unreadable", {"Không đọc được tệp", "Cannot read the file"}, path);
+    files.push_back({{"name", fs::path(path).filename().string()}, {"sha256", sha256_hex(bytes)}});
+  }
+  try {
+    Transaction tx(*impl_->db);
+    impl_->append(AuditEvent::documents_written, {{"kind", kind}, {"by", config::normalize_name(by)}, {"files", files}});
+    tx.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
 Result<void> CongressDb::sign_out(const std::string& name) {
   try {
     Transaction tx(*impl_->db);

@@ -171,6 +171,10 @@ class CongressDb {
   // error "wrong_pin".
   Result<MemberRow> sign_in(const std::string& name, const std::string& pin);
   Result<void> sign_out(const std::string& name);
+
+  // Records that documents were written from this congress — `kind` "ballots" or "record" — by
+  // whom, with each file's SHA-256, so a printed record or ballot run can be matched to the log.
+  Result<void> record_documents(const std::string& kind, const std::string& by, const std::vector<std::string>& paths);
   // The number of the newest audit entry: every change to the congress adds one, so a screen
   // that polls this recounts only when something happened.
   [[nodiscard]] Result<std::int64_t> last_event() const;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "common/digest.hpp"
 #include "common/files.hpp"
 #include "tally/congress_db.hpp"
 #include "test_support.hpp"
@@ -126,6 +127,52 @@ TEST(Members, AVersionTwoDatabaseIsBroughtForward) {
   ASSERT_TRUE(db.has_value()) << db.error().message.en;
   EXPECT_TRUE(db->add_member("Nguyễn Văn An", MemberRole::committee, "1234", "").has_value());
   EXPECT_EQ(problems_of(*db), "");
+}
+
+}  // namespace
+}  // namespace kp::tally
+
+namespace kp::tally {
+namespace {
+
+// The newest audit entry's type and payload, read as an auditor would.
+std::pair<std::string, std::string> newest_entry(const std::string& db) {
+  sqlite3* h = nullptr;
+  EXPECT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(h, "SELECT type, payload FROM audit ORDER BY seq DESC LIMIT 1", -1, &q, nullptr);
+  std::pair<std::string, std::string> out;
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    out = {reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), reinterpret_cast<const char*>(sqlite3_column_text(q, 1))};
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+  return out;
+}
+
+TEST(Members, ARecordOrBallotsWrittenByAMemberAreLoggedWithTheirHashes) {
+  test::TieCongress c;
+  ASSERT_TRUE(c.db.has_value());
+  c.db.reset();
+  const auto out = c.dir.path() / "record";
+  ASSERT_EQ(test::run_cli("report " + test::quote_arg(c.path) + " --out " + test::quote_arg(out.string()) + " --by 'Nguyễn Văn An'").exit_code, 0);
+  auto [type, payload] = newest_entry(c.path);
+  EXPECT_EQ(type, "documents_written");
+  EXPECT_THAT(payload, HasSubstr(R"("by":"Nguyễn Văn An")"));
+  EXPECT_THAT(payload, HasSubstr(R"("kind":"record")"));
+  EXPECT_THAT(payload, HasSubstr(R"({"name":"bt-bien-ban.pdf","sha256":")" + sha256_hex(read_file_bytes(out / "bt-bien-ban.pdf")) + "\"}"));
+  const auto ballots = c.dir.path() / "ballots";
+  ASSERT_EQ(test::run_cli("round ballots " + test::quote_arg(c.path) + " bt --out " + test::quote_arg(ballots.string()) + " --by 'Trần Thị Bình'").exit_code, 0);
+  std::tie(type, payload) = newest_entry(c.path);
+  EXPECT_EQ(type, "documents_written");
+  EXPECT_THAT(payload, HasSubstr(R"("kind":"ballots")"));
+  EXPECT_THAT(payload, HasSubstr(R"({"name":"bt.pdf","sha256":")" + sha256_hex(read_file_bytes(ballots / "bt.pdf")) + "\"}"));
+  EXPECT_THAT(payload, HasSubstr(R"("name":"bt-serials.txt")"));
+  // Without --by nothing is logged: the record can be written by anyone, read-only.
+  const auto before = newest_entry(c.path);
+  ASSERT_EQ(test::run_cli("report " + test::quote_arg(c.path) + " --out " + test::quote_arg(out.string())).exit_code, 0);
+  EXPECT_EQ(newest_entry(c.path), before);
+  EXPECT_EQ(test::run_cli("audit verify " + test::quote_arg(c.path)).exit_code, 0);
 }
 
 }  // namespace

@@ -200,7 +200,9 @@ void RecordScreen::write_record() {
     if (!pdfs.isEmpty()) show_pdf(out_dir_->filePath(pdfs.front()));
     refresh();
   });
-  process_->start(Station::program(), station_.program_arguments({"report", qs(station_.path()), "--out", out_dir_->path()}));
+  QStringList command{"report", qs(station_.path()), "--out", out_dir_->path()};
+  if (station_.member()) command << "--by" << qs(station_.member()->name);  // then the record's hashes go into the log
+  process_->start(Station::program(), station_.program_arguments(command));
   message_->setText(Tr::tr("Đang lập biên bản…"));
 }
 

@@ -255,7 +255,9 @@ void SetupScreen::print_ballots() {
     message_->setText(code == 0 ? Tr::tr("Đã ghi phiếu in (PDF) vào %1").arg(dir) : QString::fromUtf8(process->readAllStandardError()));
     process->deleteLater();
   });
-  process->start(Station::program(), station_.program_arguments({"round", "ballots", qs(station_.path()), qs(contest), "--out", dir}));
+  QStringList command{"round", "ballots", qs(station_.path()), qs(contest), "--out", dir};
+  if (station_.member()) command << "--by" << qs(station_.member()->name);  // then the printed files' hashes go into the log
+  process->start(Station::program(), station_.program_arguments(command));
   message_->setText(Tr::tr("Đang in phiếu…"));
 }
 
