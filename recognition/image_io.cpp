@@ -7,6 +7,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "recognition/internal/jpeg_planes.hpp"
+
 namespace kp::recognition {
 
 Result<Image> decode_image(const std::vector<unsigned char>& bytes, const std::string& name) {
@@ -16,6 +18,9 @@ Result<Image> decode_image(const std::vector<unsigned char>& bytes, const std::s
                 name);
   };
   if (bytes.empty()) return corrupt();
+  // A colour JPEG (what scanners write) is decoded to its luma and chroma planes: recognition
+  // reads the page from the luma and the stamp's red from the chroma, and never needs RGB.
+  if (auto planes = internal::decode_jpeg_planes(bytes)) return std::move(*planes);
   cv::Mat decoded;
   try {
     decoded = cv::imdecode(bytes, cv::IMREAD_ANYCOLOR);
@@ -33,11 +38,17 @@ Result<Image> decode_image(const std::vector<unsigned char>& bytes, const std::s
 }
 
 Result<Image> read_image_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
     return fail("file_unreadable", {"Không mở được tệp ảnh", "Cannot open the image file"}, path);
   }
-  const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // One read of the whole file (reading it character by character cost 3% of recognising it).
+  const std::streamoff size = in.tellg();
+  if (size < 0) return fail("file_unreadable", {"Không đọc được tệp ảnh", "Cannot read the image file"}, path);  // a folder, a pipe
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!in) return fail("file_unreadable", {"Không đọc được tệp ảnh", "Cannot read the image file"}, path);
   return decode_image(bytes, path);
 }
 

@@ -88,7 +88,8 @@ SideEvidence Recognizer::recognize(const ImageView& image) const {
   }
   const cv::Mat input = to_mat(image);
   const internal::GraySource scan(input);
-  out.colour = scan.colour();
+  // A colour scan is either BGR (a PNG) or luma with its chroma planes (a JPEG).
+  out.colour = scan.colour() || !image.chroma().empty();
   // The reduced copy is made from the scan as it is (reducing first, converting the colour of a
   // quarter of the pixels after); full-resolution gray is made only where needed.
   // Reduced by a power of two (area averaging stays on its fast path) to at most kSearchLongSide.
@@ -166,7 +167,7 @@ SideEvidence Recognizer::recognize(const ImageView& image) const {
     return out;
   }
   for (const auto& row : model.rows) out.targets.push_back(internal::read_row(row, scan, mm_to_image));
-  internal::check_sheet(model.sheet, small, reduction, out.colour ? input : cv::Mat(), mm_to_image, out);
+  internal::check_sheet(model.sheet, small, reduction, scan.colour() ? input : cv::Mat(), image.chroma(), mm_to_image, out);
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include <future>
 #include <thread>
 
+#include <cstring>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -265,6 +267,78 @@ TEST(RecognitionFlags, StampCheckedOnlyInColour) {
   cv::Mat gray;
   cv::cvtColor(stamped, gray, cv::COLOR_BGR2GRAY);
   EXPECT_EQ(flags(gray), std::vector<SheetFlag>{SheetFlag::stamp_not_checked});
+}
+
+// A colour JPEG is read as its luma and chroma planes: the luma is exactly what a gray decode
+// gives, and the stamp's red is found in the chroma as it is in BGR.
+TEST(RecognitionJpeg, LumaAndChromaPlanesGiveTheSameReading) {
+  cv::Mat stamped = printed("bch");
+  stamp(stamped, layout_of("bch"));
+  std::vector<unsigned char> jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", stamped, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85}));
+  const auto planes = decode_image(jpeg, "stamped.jpg");
+  ASSERT_TRUE(planes.has_value());
+  EXPECT_EQ(planes->format(), PixelFormat::gray8);
+  const ChromaView chroma = planes->view().chroma();
+  ASSERT_FALSE(chroma.empty());
+  EXPECT_EQ(chroma.scale_x, 2);  // OpenCV writes 4:2:0
+  EXPECT_EQ(chroma.width, (planes->width() + 1) / 2);
+  const cv::Mat gray = cv::imdecode(jpeg, cv::IMREAD_GRAYSCALE);
+  ASSERT_EQ(gray.cols, planes->width());
+  for (int y = 0; y < gray.rows; ++y) {
+    ASSERT_EQ(std::memcmp(gray.ptr(y), planes->view().row(y), static_cast<std::size_t>(gray.cols)), 0) << "row " << y;
+  }
+  const SideEvidence from_planes = recognizer().recognize(planes->view());
+  ASSERT_TRUE(from_planes.ok());
+  EXPECT_TRUE(from_planes.colour);
+  EXPECT_TRUE(sheet_flags(from_planes, Thresholds{}).empty());  // the stamp is seen
+  // The same marks as from the BGR decode of the same file.
+  const SideEvidence from_bgr = read(cv::imdecode(jpeg, cv::IMREAD_COLOR));
+  for (std::size_t i = 0; i < from_bgr.targets.size(); ++i) {
+    EXPECT_EQ(decide(from_planes.targets[i], Thresholds{}).state, decide(from_bgr.targets[i], Thresholds{}).state);
+  }
+  EXPECT_NEAR(from_planes.stamp_red_share, from_bgr.stamp_red_share, 0.05);
+  // Without the stamp, the chroma says so.
+  std::vector<unsigned char> unstamped;
+  ASSERT_TRUE(cv::imencode(".jpg", printed("bch"), unstamped, {cv::IMWRITE_JPEG_QUALITY, 85}));
+  EXPECT_EQ(sheet_flags(recognizer().recognize(decode_image(unstamped, "plain.jpg")->view()), Thresholds{}), std::vector<SheetFlag>{SheetFlag::no_stamp});
+  // A gray JPEG is gray, without chroma, and the stamp is not checked.
+  cv::Mat gray_page;
+  cv::cvtColor(stamped, gray_page, cv::COLOR_BGR2GRAY);
+  std::vector<unsigned char> gray_jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", gray_page, gray_jpeg, {cv::IMWRITE_JPEG_QUALITY, 85}));
+  const auto gray_decoded = decode_image(gray_jpeg, "gray.jpg");
+  ASSERT_TRUE(gray_decoded.has_value());
+  EXPECT_TRUE(gray_decoded->view().chroma().empty());
+  const cv::Mat gray_reference = cv::imdecode(gray_jpeg, cv::IMREAD_GRAYSCALE);
+  for (int y = 0; y < gray_reference.rows; ++y) {
+    ASSERT_EQ(std::memcmp(gray_reference.ptr(y), gray_decoded->view().row(y), static_cast<std::size_t>(gray_reference.cols)), 0) << "row " << y;
+  }
+  EXPECT_EQ(sheet_flags(recognizer().recognize(gray_decoded->view()), Thresholds{}), std::vector<SheetFlag>{SheetFlag::stamp_not_checked});
+}
+
+TEST(RecognitionJpeg, ATruncatedOrDamagedJpegIsACorruptImage) {
+  std::vector<unsigned char> jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", printed("bch"), jpeg, {cv::IMWRITE_JPEG_QUALITY, 85}));
+  // Cut in the middle of the entropy-coded data: libjpeg pads it with gray and warns; the side
+  // is still refused or read, never a crash.
+  std::vector<unsigned char> cut(jpeg.begin(), jpeg.begin() + static_cast<std::ptrdiff_t>(jpeg.size() / 2));
+  const auto half = decode_image(cut, "cut.jpg");
+  const auto whole = decode_image(jpeg, "whole.jpg");
+  if (half) {
+    EXPECT_EQ(half->width(), whole->width());
+    EXPECT_EQ(half->height(), whole->height());
+    const SideEvidence e = recognizer().recognize(half->view());
+    EXPECT_TRUE(e.ok() || !e.reasons.empty());
+  } else {
+    EXPECT_EQ(half.error().code, "corrupt_image");
+  }
+  // The header destroyed: a named error.
+  std::vector<unsigned char> broken = jpeg;
+  for (std::size_t i = 2; i < 200 && i < broken.size(); ++i) broken[i] = 0x5a;
+  const auto damaged = decode_image(broken, "broken.jpg");
+  ASSERT_FALSE(damaged.has_value());
+  EXPECT_EQ(damaged.error().code, "corrupt_image");
 }
 
 TEST(RecognitionFlags, InkOutsideTargetsAndScannerStreaks) {

@@ -37,34 +37,44 @@ struct Candidate {
 };
 
 std::vector<Candidate> square_candidates(const cv::Mat& small_dark) {
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(small_dark, labels, stats, centroids, 8, CV_32S);
+  // On the reduced copy nearly every blob is a letter one or two pixels thick. Eroding by one
+  // pixel removes them and leaves every mark (9 px or more there) a square one pixel smaller on
+  // each side, its centre where it was. The outlines of what is left are traced (much cheaper
+  // than labelling every pixel: 0.2 against 1.0 ms on an A4 side, kp_bench), and only blobs of
+  // a mark's size are measured.
+  cv::Mat solid;
+  cv::erode(small_dark, solid, cv::Mat());
+  std::vector<std::vector<cv::Point>> outlines;
+  // Every outline, not only the outermost: a dark scanner bed around the page makes the page a
+  // hole in one big blob, and the marks islands in that hole.
+  cv::findContours(solid, outlines, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
   std::vector<Candidate> out;
   const double max_side = std::max(small_dark.cols, small_dark.rows) / 15.0;
   // A 6 mm mark is at least 1.7% of the scan's short side (an A3 page with 30 mm of bed each
   // side); 1.2% keeps a margin and rules out body text before the costlier shape test.
   const double min_side = std::max(5.0, 0.012 * std::min(small_dark.cols, small_dark.rows));
-  for (int i = 1; i < n; ++i) {
-    const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
-    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    const int area = stats.at<int>(i, cv::CC_STAT_AREA);
-    if (x == 0 || y == 0 || x + w >= small_dark.cols || y + h >= small_dark.rows) continue;  // the scanner bed
-    if (w < min_side || h < min_side || w > max_side || h > max_side) continue;
+  for (const auto& outline : outlines) {
+    const cv::Rect box = cv::boundingRect(outline);
+    const int x = box.x, y = box.y, w = box.width, h = box.height;
+    if (x <= 1 || y <= 1 || x + w + 1 >= small_dark.cols || y + h + 1 >= small_dark.rows) continue;  // the scanner bed
+    // Sizes as before the erosion: two pixels more across.
+    if (w + 2 < min_side || h + 2 < min_side || w + 2 > max_side || h + 2 > max_side) continue;
     const double aspect = static_cast<double>(w) / h;
     if (aspect < kMinAspect || aspect > kMaxAspect) continue;
+    // Solid and square at any angle: a filled square's second moments about its centre are
+    // area²/12 along both axes, whatever its rotation; rings (QR finder patterns), letters and
+    // strokes spread their mass farther out or unevenly. Measured on the pixels of the box,
+    // which around a mark holds nothing else.
+    const cv::Moments m = cv::moments(solid(box), true);
+    const double area = m.m00;
     // A square turned by θ fills 1/(1 + sin 2θ) of its bounding box: 0.67 at 15°, past any skew
     // worth naming.
     if (area < 0.62 * w * h) continue;
-    // Solid and square at any angle: a filled square's second moments about its centre are
-    // area²/12 along both axes, whatever its rotation; rings (QR finder patterns), letters and
-    // strokes spread their mass farther out or unevenly.
-    const cv::Rect box(x, y, w, h);
-    const cv::Moments m = cv::moments(labels(box) == i, true);
-    const double a2 = static_cast<double>(area) * area;
+    const double a2 = area * area;
     const double spread = (m.mu20 + m.mu02) / a2;
     const double imbalance = std::hypot(m.mu20 - m.mu02, 2 * m.mu11) / a2;
     if (std::abs(spread - kSquareSpread) > kSquareSpreadTolerance || imbalance > kSquareImbalance) continue;
-    out.push_back({{centroids.at<double>(i, 0), centroids.at<double>(i, 1)}, std::sqrt(static_cast<double>(area))});
+    out.push_back({{x + m.m10 / area, y + m.m01 / area}, std::sqrt(area) + 2});
   }
   return out;
 }

@@ -64,7 +64,7 @@ SheetTemplate build_sheet_template(const config::ContestLayout& layout, const co
   return t;
 }
 
-void check_sheet(const SheetTemplate& t, const cv::Mat& small, int reduction, const cv::Mat& colour,
+void check_sheet(const SheetTemplate& t, const cv::Mat& small, int reduction, const cv::Mat& colour, const ChromaView& chroma,
                  const cv::Matx33d& mm_to_image, SideEvidence& out) {
   const double s = sheet_px_per_mm();
   const cv::Matx33d page_to_mm(1 / s, 0, 0, 0, 1 / s, 0, 0, 0, 1);
@@ -99,7 +99,7 @@ void check_sheet(const SheetTemplate& t, const cv::Mat& small, int reduction, co
   }
   out.write_in_mm2 = write_in;
   out.other_ink_mm2 = other;
-  if (!t.has_stamp || colour.empty()) return;
+  if (!t.has_stamp || (colour.empty() && chroma.empty())) return;
   // Red ink in the stamp area: red clearly above green and blue, as a stamp pad prints.
   std::vector<cv::Point2f> corners;
   for (const auto& [x, y] : {std::pair{t.stamp_box.x, t.stamp_box.y}, std::pair{t.stamp_box.right(), t.stamp_box.y},
@@ -107,7 +107,28 @@ void check_sheet(const SheetTemplate& t, const cv::Mat& small, int reduction, co
     const cv::Vec3d p = mm_to_image * cv::Vec3d(x, y, 1);
     corners.emplace_back(static_cast<float>(p[0] / p[2]), static_cast<float>(p[1] / p[2]));
   }
-  const cv::Rect area = cv::boundingRect(corners) & cv::Rect(0, 0, colour.cols, colour.rows);
+  const cv::Rect box = cv::boundingRect(corners);
+  if (!chroma.empty()) {
+    // The same test on the chroma planes: with R = Y + 1.402 Cr', G = Y − 0.344 Cb' − 0.714 Cr',
+    // B = Y + 1.772 Cb' (JFIF), r − g and r − b do not depend on Y, so the red is read where the
+    // chroma was sampled (a 2 × 2 block of a 4:2:0 scan), in integers so it is exact everywhere.
+    const cv::Rect area = cv::Rect(box.x / chroma.scale_x, box.y / chroma.scale_y, (box.width + chroma.scale_x - 1) / chroma.scale_x,
+                                   (box.height + chroma.scale_y - 1) / chroma.scale_y) &
+                          cv::Rect(0, 0, chroma.width, chroma.height);
+    if (area.area() == 0) return;
+    int red = 0;
+    for (int y = area.y; y < area.br().y; ++y) {
+      const std::uint8_t* cb = chroma.cb + static_cast<std::ptrdiff_t>(y) * chroma.row_stride;
+      const std::uint8_t* cr = chroma.cr + static_cast<std::ptrdiff_t>(y) * chroma.row_stride;
+      for (int x = area.x; x < area.br().x; ++x) {
+        const int b = cb[x] - 128, r = cr[x] - 128;
+        if (2116 * r + 344 * b > 45000 && 1402 * r - 1772 * b > 45000) ++red;  // r − g > 45 and r − b > 45, × 1000
+      }
+    }
+    out.stamp_red_share = static_cast<double>(red) / area.area();
+    return;
+  }
+  const cv::Rect area = box & cv::Rect(0, 0, colour.cols, colour.rows);
   if (area.area() == 0) return;
   int red = 0;
   for (int y = area.y; y < area.br().y; ++y) {

@@ -3,6 +3,7 @@
 #include <opencv2/core.hpp>
 
 #include "common/evidence.hpp"
+#include "common/image.hpp"
 #include "config/layout.hpp"
 
 namespace kp::recognition::internal {
@@ -22,8 +23,9 @@ struct SheetTemplate {
 
 SheetTemplate build_sheet_template(const config::ContestLayout& layout, const config::SideLayout& side, const cv::Mat& blank_51dpi);
 
-// `small` is the scan reduced `reduction` times; `colour` the full-resolution BGR scan or empty.
-void check_sheet(const SheetTemplate& t, const cv::Mat& small, int reduction, const cv::Mat& colour,
+// `small` is the scan reduced `reduction` times; `colour` the full-resolution BGR scan or empty;
+// `chroma` the chroma planes of a scan decoded to luma and chroma, or empty.
+void check_sheet(const SheetTemplate& t, const cv::Mat& small, int reduction, const cv::Mat& colour, const ChromaView& chroma,
                  const cv::Matx33d& mm_to_image, SideEvidence& out);
 
 }  // namespace kp::recognition::internal
