@@ -321,7 +321,9 @@ class StationConsole : public QMainWindow {
     bold.setBold(true);
     bold.setPointSizeF(bold.pointSizeF() * 1.2);
     congress_->setFont(bold);
+    congress_->setWordWrap(true);  // a long congress name wraps rather than widening the window
     member_ = new QLabel(central);
+    member_->setWordWrap(true);
     sign_ = new QPushButton(central);
     sign_->setShortcut(QKeySequence(Qt::Key_F2));
     auto* projector = new QPushButton(Tr::tr("Màn hình &máy chiếu"), central);
@@ -500,6 +502,11 @@ int run_console(const ConsoleOptions& options, Lang lang) {
     }
     return show_window(window, options);
   }
+  // Large type for a hall under pressure: 12 pt at the least (Qt's default is 9–10), chosen so the
+  // queue, the evidence and the buttons read from an arm's length on a 1280 × 900 screen.
+  QFont hall_font = QApplication::font();
+  hall_font.setPointSizeF(std::max(12.0, hall_font.pointSizeF()));
+  QApplication::setFont(hall_font);
   Station station(lang, nullptr);
   if (!options.db_path.empty()) {
     QString error;
