@@ -49,14 +49,7 @@ struct Congress {
   test::CommandResult ingest(const std::vector<std::string>& files) const {
     return test::run_cli("ingest " + test::quote_arg(db) + args_of(files));
   }
-  void sql(const std::string& statement) const {
-    sqlite3* h = nullptr;
-    ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(h, statement.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
-    sqlite3_free(error);
-    sqlite3_close(h);
-  }
+  void sql(const std::string& statement) const { EXPECT_EQ(test::exec_sql(db, statement), ""); }
   std::vector<AuditProblem> verify() const {
     auto opened = CongressDb::open(db);
     EXPECT_TRUE(opened.has_value());

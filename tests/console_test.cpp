@@ -11,7 +11,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
-#include <sqlite3.h>
 
 #include "tally/congress_db.hpp"
 #include "test_support.hpp"
@@ -336,10 +335,7 @@ TEST_F(StationScreens, AnAlteredLogShowsOnTheAuditScreen) {
                           " --speed 20000")
                 .exit_code,
             0);
-  sqlite3* handle = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(handle, "UPDATE sheets SET marks = '{}' WHERE id = 3", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(handle);
+  ASSERT_EQ(test::exec_sql(db, "UPDATE sheets SET marks = '{}' WHERE id = 3"), "");
   const std::string audit = screen_text("audit", "--run verify");
   EXPECT_THAT(audit, HasSubstr("Kiểm tra xong: có 1 sai lệch."));
   EXPECT_THAT(audit, HasSubstr("sheet 3 ("));

@@ -16,14 +16,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-void sql(const std::string& db, const std::string& statement) {
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(h, statement.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(h);
-}
+void sql(const std::string& db, const std::string& statement) { EXPECT_EQ(test::exec_sql(db, statement), ""); }
 
 // The program with `input` on its standard input (PINs are never arguments: they would show in `ps`).
 test::CommandResult run_cli_with_input(const std::string& arguments, const std::string& input) {

@@ -125,12 +125,7 @@ TEST(Rounds, CommandLinePrintsAndReadsTheSecondRoundsBallot) {
   EXPECT_EQ(test::run_cli("audit verify " + db).exit_code, 0);
 }
 
-void sql(const std::string& path, const std::string& statement) {
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(h, statement.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(h);
-}
+void sql(const std::string& path, const std::string& statement) { EXPECT_EQ(test::exec_sql(path, statement), ""); }
 
 TEST(Rounds, AuditRecountsEveryClosedRound) {
   TieCongress t;

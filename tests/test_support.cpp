@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 extern char** environ;
@@ -111,6 +112,21 @@ int spawn_process(const std::vector<std::string>& args, SpawnOptions options) {
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   return rc == 0 ? pid : -1;
+}
+
+std::string exec_sql(const std::string& db_path, const std::string& statement) {
+  sqlite3* handle = nullptr;
+  if (sqlite3_open(db_path.c_str(), &handle) != SQLITE_OK) {
+    const std::string error = handle != nullptr ? sqlite3_errmsg(handle) : "cannot open " + db_path;
+    sqlite3_close(handle);
+    return error;
+  }
+  char* error = nullptr;
+  const int rc = sqlite3_exec(handle, statement.c_str(), nullptr, nullptr, &error);
+  const std::string said = rc == SQLITE_OK ? "" : (error != nullptr ? error : "error " + std::to_string(rc));
+  sqlite3_free(error);
+  sqlite3_close(handle);
+  return said;
 }
 
 }  // namespace kp::test

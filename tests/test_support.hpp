@@ -12,6 +12,10 @@ namespace kp::test {
 
 std::string source_path(const std::string& relative);
 std::string read_file(const std::filesystem::path& path);
+
+// Runs SQL on a congress database as someone editing it by hand would (the tampering tests);
+// the SQLite error, or "" when it ran.
+std::string exec_sql(const std::string& db_path, const std::string& statement);
 void write_file(const std::filesystem::path& path, const std::string& text);
 
 // The committed example congress, loaded and validated (the test fails on any error).

@@ -40,6 +40,15 @@ QTableWidget* table(const QStringList& headers, QWidget* parent) {
 
 void put(QTableWidget* t, int row, int column, const QString& text) { t->setItem(row, column, new QTableWidgetItem(text)); }
 
+// Adds OK and Cancel under the form and shows the dialog; true when it was accepted.
+bool ask(QDialog& dialog, QFormLayout* form) {
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+  form->addRow(buttons);
+  QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+  QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  return dialog.exec() == QDialog::Accepted;
+}
+
 }  // namespace
 
 SetupScreen::SetupScreen(Station& station, QWidget* parent) : Screen(station, parent) {
@@ -222,11 +231,7 @@ void SetupScreen::add_member() {
   form->addRow(QString(), committee);
   form->addRow(Tr::tr("&Mã PIN (4–12 chữ số)"), pin);
   form->addRow(Tr::tr("&Nhập lại mã PIN"), again);
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-  form->addRow(buttons);
-  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-  if (dialog.exec() != QDialog::Accepted) return;
+  if (!ask(dialog, form)) return;
   if (pin->text() != again->text()) {
     message_->setText(Tr::tr("Hai lần nhập mã PIN không giống nhau."));
     return;
@@ -293,11 +298,7 @@ void SetupScreen::open_round() {
   form->addRow(Tr::tr("Người được đưa vào lần bầu"), list);
   form->addRow(Tr::tr("Số cần bầu"), seats);
   form->addRow(Tr::tr("Quyết định"), decision);
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-  form->addRow(buttons);
-  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-  if (dialog.exec() != QDialog::Accepted) return;
+  if (!ask(dialog, form)) return;
   std::vector<std::string> ids;
   for (int i = 0; i < list->count(); ++i) {
     if (list->item(i)->checkState() == Qt::Checked) ids.push_back(us(list->item(i)->data(Qt::UserRole).toString()));

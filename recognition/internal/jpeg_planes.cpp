@@ -146,10 +146,11 @@ std::optional<Image> decode_jpeg_planes(const std::vector<unsigned char>& bytes)
     row_storage[c].assign(static_cast<std::size_t>(info.comp_info[c].v_samp_factor * DCTSIZE), nullptr);
     rows[c] = row_storage[c].data();
   }
+  // Taken before reading: finishing the decompression frees the component descriptions.
+  const int scale_x = max_h / info.comp_info[1].h_samp_factor, scale_y = max_v / info.comp_info[1].v_samp_factor;
   decoder.set_planes(planes, widths);
   if (!decoder.read(rows, max_v * DCTSIZE)) return std::nullopt;
 
-  const int scale_x = max_h / info.comp_info[1].h_samp_factor, scale_y = max_v / info.comp_info[1].v_samp_factor;
   const int chroma_width = (width + scale_x - 1) / scale_x, chroma_height = (height + scale_y - 1) / scale_y;
   luma.set_chroma(std::move(cb), std::move(cr), chroma_width, chroma_height, widths[1], scale_x, scale_y);
   return luma;
