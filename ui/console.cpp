@@ -368,10 +368,14 @@ class StationConsole : public QMainWindow {
       projector_window_ = std::make_unique<StationResults>(station_, projector_options_, lang_, false);
       projector_window_->showFullScreen();
     });
-    // Screens that list the congress's sheets follow its changes.
-    connect(&station_, &Station::changed, this, [this] {
-      for (Screen* s : std::initializer_list<Screen*>{setup_, adjudication_, gallery_, audit_}) s->refresh();
-    });
+    // The screen in view follows the congress's changes; the others catch up when they are
+    // shown. (Re-reading every sheet for a hidden queue or gallery after each sheet a scanner
+    // stores would cost the station its responsiveness on a large congress.)
+    const auto refresh_shown = [this] {
+      if (auto* screen = dynamic_cast<Screen*>(tabs_->currentWidget()); screen != nullptr && screen != scan_) screen->refresh();
+    };
+    connect(&station_, &Station::changed, this, refresh_shown);
+    connect(tabs_, &QTabWidget::currentChanged, this, refresh_shown);
     connect(&station_, &Station::database_changed, this, [this] { show_identity(); });
     connect(&station_, &Station::member_changed, this, [this] { show_identity(); });
     show_identity();

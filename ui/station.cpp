@@ -23,7 +23,11 @@ bool Station::open(const std::string& path, QString* error) {
   db_.emplace(std::move(*opened));
   path_ = path;
   seen_event_ = -1;
-  if (const auto rounds = db_->rounds()) layouts_.load(db_->election(), *rounds);
+  rounds_in_book_ = 0;
+  if (const auto rounds = db_->rounds()) {
+    layouts_.load(db_->election(), *rounds);
+    rounds_in_book_ = rounds->size();
+  }
   emit database_changed();
   poll();
   return true;
@@ -72,8 +76,11 @@ void Station::poll() {
   const auto event = db_->last_event();
   if (!event || *event == seen_event_) return;
   seen_event_ = *event;
-  // A round opened since: its ballots' layout joins the book.
-  if (const auto rounds = db_->rounds()) layouts_.load(db_->election(), *rounds);
+  // A round opened since: its ballots' layout joins the book (rounds are only ever added).
+  if (const auto rounds = db_->rounds(); rounds && rounds->size() != rounds_in_book_) {
+    layouts_.load(db_->election(), *rounds);
+    rounds_in_book_ = rounds->size();
+  }
   emit changed();
 }
 

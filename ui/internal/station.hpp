@@ -59,6 +59,7 @@ class Station : public QObject {
   std::optional<tally::MemberRow> member_;
   std::int64_t seen_event_ = -1;
   LayoutBook layouts_;
+  std::size_t rounds_in_book_ = 0;
   QTimer poll_timer_;
 };
 
