@@ -26,8 +26,8 @@ constexpr double kStrokeMm = 0.5;     // a ballpoint line: the unit "ink" is mea
 constexpr double kLineTolMm = 1.2;    // ink within this distance of the fitted line is on it
 constexpr double kBoxInsetMm = 1.0;   // box ink is measured this far inside the ruling
 constexpr double kBorderMm = 1.0;     // and crossing ink within this distance either side of it
-constexpr double kOvershootMm = 12;
-constexpr int kRunGapPx = 3;          // runs of ink closer than 0.4 mm are one stroke   // strikes reach past the name; the patch stops 12 mm after it
+constexpr double kOvershootMm = 12;   // strikes reach past the name; the patch stops 12 mm after it
+constexpr int kRunGapPx = 3;          // runs of ink closer than 0.4 mm are one stroke
 
 cv::Rect to_px(const RectMm& r, double s) {
   const int x0 = static_cast<int>(std::floor(r.x * s));
@@ -39,6 +39,23 @@ cv::Rect to_px(const RectMm& r, double s) {
 
 cv::Rect shifted(const cv::Rect& r, const cv::Point& origin) { return {r.x - origin.x, r.y - origin.y, r.width, r.height}; }
 
+// The buffers of one row's measurement, one set per thread, reused row after row and side after
+// side: once each row size has been seen, reading a row allocates nothing of its own (OpenCV's
+// labelling still allocates its working arrays, on the rows that carry ink).
+struct RowScratch {
+  cv::Mat wide;                        // the scan patch resampled to the blank's pixels
+  cv::Mat sums;                        // a profile's sums
+  std::vector<double> scan_profile;
+  cv::Mat dark, labels, stats, centroids;
+  std::vector<std::uint8_t> speck, on_column;
+  std::vector<cv::Point2f> points, near;
+};
+
+RowScratch& scratch() {
+  thread_local RowScratch buffers;
+  return buffers;
+}
+
 cv::Mat widen(const cv::Mat& dark, int radius) {
   cv::Mat out;
   const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * radius + 1, 2 * radius + 1));
@@ -48,7 +65,7 @@ cv::Mat widen(const cv::Mat& dark, int radius) {
 
 // The scan patch (with kSearchPx to spare on every side) resampled from the image; only the
 // image region under the patch is converted to gray.
-cv::Mat extract(const GraySource& scan, const cv::Matx33d& mm_to_image, const cv::Rect& patch_px) {
+void extract(const GraySource& scan, const cv::Matx33d& mm_to_image, const cv::Rect& patch_px, cv::Mat& out) {
   const double s = work_px_per_mm();
   // Patch pixel (u, v) is page pixel (patch.x - search + u, …), i.e. millimetre (… ) / s.
   const cv::Matx33d patch_to_mm(1 / s, 0, (patch_px.x - kSearchPx) / s, 0, 1 / s, (patch_px.y - kSearchPx) / s, 0, 0, 1);
@@ -61,8 +78,11 @@ cv::Mat extract(const GraySource& scan, const cv::Matx33d& mm_to_image, const cv
   }
   cv::Rect source = cv::boundingRect(corners);
   source = cv::Rect(source.x - 2, source.y - 2, source.width + 4, source.height + 4) & cv::Rect(0, 0, scan.size().width, scan.size().height);
-  cv::Mat out;
-  if (source.area() == 0) return cv::Mat(size, CV_8UC1, cv::Scalar(255));
+  if (source.area() == 0) {
+    out.create(size, CV_8UC1);
+    out.setTo(255);
+    return;
+  }
   // Over a patch of a few centimetres the page's perspective is an affine map to well under a
   // tenth of a pixel; the affine warp needs no division per pixel.
   const std::array<cv::Point2f, 3> from{cv::Point2f(0, 0), cv::Point2f(static_cast<float>(size.width), 0),
@@ -72,16 +92,20 @@ cv::Mat extract(const GraySource& scan, const cv::Matx33d& mm_to_image, const cv
                                       cv::Point2f(corners[2].x - static_cast<float>(source.x), corners[2].y - static_cast<float>(source.y))};
   const cv::Mat affine = cv::getAffineTransform(from.data(), to.data());
   cv::warpAffine(scan.region(source), out, affine, size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
-  return out;
 }
 
-// Darkness profile of `img` along rows (axis 0) or columns (axis 1), mean removed.
-std::vector<double> profile(const cv::Mat& img, int axis) {
-  cv::Mat sums;
+// Darkness profile of `img` along rows (axis 0) or columns (axis 1), mean removed, into `p`.
+void profile(const cv::Mat& img, int axis, cv::Mat& sums, std::vector<double>& p) {
   cv::reduce(img, sums, axis, cv::REDUCE_SUM, CV_64F);
-  std::vector<double> p(sums.begin<double>(), sums.end<double>());
+  p.assign(sums.begin<double>(), sums.end<double>());
   const double mean = p.empty() ? 0 : std::accumulate(p.begin(), p.end(), 0.0) / static_cast<double>(p.size());
   for (auto& v : p) v = mean - v;  // dark is high
+}
+
+std::vector<double> profile(const cv::Mat& img, int axis) {
+  cv::Mat sums;
+  std::vector<double> p;
+  profile(img, axis, sums, p);
   return p;
 }
 
@@ -100,28 +124,32 @@ int best_offset(const std::vector<double>& reference, const std::vector<double>&
   return best;
 }
 
-// Aligns the wide scan patch on the blank (rulings and print dominate both profiles).
-cv::Mat align(const cv::Mat& wide, const cv::Mat& blank) {
-  const cv::Mat middle_rows = wide(cv::Rect(kSearchPx, 0, blank.cols, wide.rows));
-  const int dy = best_offset(profile(blank, 1), profile(middle_rows, 1));
-  const cv::Mat band = wide(cv::Rect(0, kSearchPx + dy, wide.cols, blank.rows));
-  const int dx = best_offset(profile(blank, 0), profile(band, 0));
-  return wide(cv::Rect(kSearchPx + dx, kSearchPx + dy, blank.cols, blank.rows));
+// Aligns the wide scan patch on the blank (rulings and print dominate both profiles; the
+// blank's are computed once, with the row's template).
+cv::Mat align(const cv::Mat& wide, const RowTemplate& row, RowScratch& k) {
+  const cv::Mat middle_rows = wide(cv::Rect(kSearchPx, 0, row.blank.cols, wide.rows));
+  profile(middle_rows, 1, k.sums, k.scan_profile);
+  const int dy = best_offset(row.blank_row_profile, k.scan_profile);
+  const cv::Mat band = wide(cv::Rect(0, kSearchPx + dy, wide.cols, row.blank.rows));
+  profile(band, 0, k.sums, k.scan_profile);
+  const int dx = best_offset(row.blank_column_profile, k.scan_profile);
+  return wide(cv::Rect(kSearchPx + dx, kSearchPx + dy, row.blank.cols, row.blank.rows));
 }
 
-StrikeEvidence measure_strike(const RowTemplate& row, const cv::Mat& ink) {
+StrikeEvidence measure_strike(const RowTemplate& row, const cv::Mat& ink, RowScratch& k) {
   StrikeEvidence e;
   const double s = work_px_per_mm();
   const cv::Mat box = ink(row.name_box);
-  std::vector<cv::Point2f> points;
-  cv::Mat nz;
-  cv::findNonZero(box, nz);
-  if (nz.empty()) return e;
-  points.reserve(nz.total());
-  for (std::size_t i = 0; i < nz.total(); ++i) {
-    const cv::Point p = nz.at<cv::Point>(static_cast<int>(i));
-    points.emplace_back(static_cast<float>(p.x + row.name_box.x), static_cast<float>(p.y + row.name_box.y));
+  // The ink's pixels in row order, as findNonZero gives them, into the reused list.
+  std::vector<cv::Point2f>& points = k.points;
+  points.clear();
+  for (int y = 0; y < box.rows; ++y) {
+    const uchar* line = box.ptr<uchar>(y);
+    for (int x = 0; x < box.cols; ++x) {
+      if (line[x] != 0) points.emplace_back(static_cast<float>(x + row.name_box.x), static_cast<float>(y + row.name_box.y));
+    }
   }
+  if (points.empty()) return e;
   const double text_width = std::max(1, row.text_x1 - row.text_x0);
   e.ink = static_cast<double>(points.size()) / (text_width * kStrokeMm * s);
   if (points.size() < 3) return e;
@@ -131,8 +159,8 @@ StrikeEvidence measure_strike(const RowTemplate& row, const cv::Mat& ink) {
   cv::fitLine(points, line, cv::DIST_L2, 0, 0.01, 0.01);
   {
     const double trim = 2.0 * s;
-    std::vector<cv::Point2f> near;
-    near.reserve(points.size());
+    std::vector<cv::Point2f>& near = k.near;
+    near.clear();
     for (const auto& p : points) {
       if (std::abs((p.x - line[2]) * line[1] - (p.y - line[3]) * line[0]) <= trim) near.push_back(p);
     }
@@ -146,7 +174,8 @@ StrikeEvidence measure_strike(const RowTemplate& row, const cv::Mat& ink) {
   const cv::Point2d p0(line[2], line[3]);
   e.angle_deg = std::atan2(vy, vx) * 180.0 / CV_PI;
   const double tol = kLineTolMm * s;
-  std::vector<std::uint8_t> on_column(static_cast<std::size_t>(row.blank.cols), 0);
+  std::vector<std::uint8_t>& on_column = k.on_column;
+  on_column.assign(static_cast<std::size_t>(row.blank.cols), 0);
   std::size_t on = 0;
   int leftmost = row.blank.cols, rightmost = -1;
   for (const auto& p : points) {
@@ -219,16 +248,22 @@ BoxEvidence measure_box(const cv::Mat& ink, const cv::Rect& cell, const cv::Rect
 
 }  // namespace
 
-cv::Mat new_ink(const cv::Mat& scan, const cv::Mat& print_mask) {
+namespace {
+
+// New ink in `scan` (already aligned to the blank): dark against the paper, outside the print,
+// specks dropped; into the reused buffers (the result is `k.dark`).
+const cv::Mat& new_ink_into(const cv::Mat& scan, const cv::Mat& print_mask, RowScratch& k) {
   const int paper = paper_level(scan);
-  cv::Mat dark;
+  cv::Mat& dark = k.dark;
   cv::threshold(scan, dark, kInkRatio * paper, 255, cv::THRESH_BINARY_INV);
   dark.setTo(0, print_mask);
   if (cv::countNonZero(dark) == 0) return dark;  // most names are left alone
   // Drop specks: dust, noise and compression artefacts.
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(dark, labels, stats, centroids, 8, CV_32S);
-  std::vector<std::uint8_t> speck(static_cast<std::size_t>(n), 0);
+  cv::Mat& labels = k.labels;
+  cv::Mat& stats = k.stats;
+  const int n = cv::connectedComponentsWithStats(dark, labels, stats, k.centroids, 8, CV_32S);
+  std::vector<std::uint8_t>& speck = k.speck;
+  speck.assign(static_cast<std::size_t>(n), 0);
   bool any = false;
   for (int i = 1; i < n; ++i) {
     speck[static_cast<std::size_t>(i)] = stats.at<int>(i, cv::CC_STAT_AREA) < kMinSpeckPx ? 1 : 0;
@@ -244,6 +279,8 @@ cv::Mat new_ink(const cv::Mat& scan, const cv::Mat& print_mask) {
   }
   return dark;
 }
+
+}  // namespace
 
 std::vector<RowTemplate> build_row_templates(const config::SideLayout& side, BallotForm form, const cv::Mat& blank_page) {
   const double s = work_px_per_mm();
@@ -292,6 +329,8 @@ std::vector<RowTemplate> build_row_templates(const config::SideLayout& side, Bal
     }
     t.blank = blank_page(t.patch_px).clone();
     t.print_mask = widen(t.blank < kBlankDark, kMaskRadiusPx);
+    t.blank_row_profile = profile(t.blank, 1);
+    t.blank_column_profile = profile(t.blank, 0);
     rows.push_back(std::move(t));
   }
   return rows;
@@ -301,11 +340,12 @@ TargetEvidence read_row(const RowTemplate& row, const GraySource& scan, const cv
   TargetEvidence e;
   e.candidate_id = row.candidate_id;
   e.form = row.form;
-  const cv::Mat wide = extract(scan, mm_to_image, row.patch_px);
-  const cv::Mat aligned = align(wide, row.blank);
-  const cv::Mat ink = new_ink(aligned, row.print_mask);
+  RowScratch& k = scratch();
+  extract(scan, mm_to_image, row.patch_px, k.wide);
+  const cv::Mat aligned = align(k.wide, row, k);  // a view into k.wide
+  const cv::Mat& ink = new_ink_into(aligned, row.print_mask, k);
   if (row.form == BallotForm::strike) {
-    e.strike = measure_strike(row, ink);
+    e.strike = measure_strike(row, ink, k);
   } else {
     e.agree = measure_box(ink, row.agree_cell, row.agree_inner);
     e.disagree = measure_box(ink, row.disagree_cell, row.disagree_inner);

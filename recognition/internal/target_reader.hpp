@@ -22,6 +22,7 @@ struct RowTemplate {
   cv::Rect patch_px;   // the compared region, in pixels of the 200-dpi blank page
   cv::Mat blank;       // that region of the blank
   cv::Mat print_mask;  // the blank's print, widened to absorb blur and misregistration
+  std::vector<double> blank_row_profile, blank_column_profile;  // the blank's darkness profiles, for alignment
   // Strike ballots, in patch pixels.
   cv::Rect name_box;
   int text_x0 = 0, text_x1 = 0;     // horizontal extent of the printed name
@@ -35,8 +36,5 @@ std::vector<RowTemplate> build_row_templates(const config::SideLayout& side, Bal
 
 // Measures one row on the scan. `mm_to_image` maps page millimetres to scan pixels.
 TargetEvidence read_row(const RowTemplate& row, const GraySource& scan, const cv::Matx33d& mm_to_image);
-
-// New ink in `scan` (already aligned to `row.blank`): dark against the paper, outside the print.
-cv::Mat new_ink(const cv::Mat& scan, const cv::Mat& print_mask);
 
 }  // namespace kp::recognition::internal
