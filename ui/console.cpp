@@ -74,7 +74,7 @@ class Bar : public QWidget {
 class ResultsPage : public QWidget {
  public:
   ResultsPage(const ConsoleOptions& options, Lang lang) : options_(options), lang_(lang) {
-    setWindowTitle(lang == Lang::en ? "kiemphieu — live results" : "kiemphieu — kết quả kiểm phiếu");
+    setWindowTitle(Tr::tr("kiemphieu — kết quả kiểm phiếu"));
     // Widgets below are owned by their Qt parents, which delete them.
     auto* outer = new QVBoxLayout(this);
     banner_ = label("", kBodyPt, true, this);
@@ -146,9 +146,9 @@ class ResultsPage : public QWidget {
     v->addWidget(label(view.sheets, kBodyPt, false, page));
     for (const auto& c : view.contests) {
       v->addSpacing(static_cast<int>(12 * scale));
-      v->addWidget(label(c.title + (c.closed ? (lang_ == Lang::en ? " — round closed" : " — đã kết thúc") : ""), kTitlePt, true, page));
+      v->addWidget(label(c.title + (c.closed ? us(Tr::tr(" — đã kết thúc")) : ""), kTitlePt, true, page));
       v->addWidget(label(c.figures, kBodyPt, false, page));
-      v->addWidget(label((lang_ == Lang::en ? "Dashed line: " : "Vạch đứt: ") + c.threshold_label, kBodyPt - 1, false, page, QColor(0x42, 0x42, 0x42)));
+      v->addWidget(label(us(Tr::tr("Vạch đứt: %1").arg(qs(c.threshold_label))), kBodyPt - 1, false, page, QColor(0x42, 0x42, 0x42)));
       for (const auto& b : c.bars) {
         auto* row = new QHBoxLayout;
         auto* name = label(b.name, kBodyPt, b.elected, page);
@@ -222,14 +222,13 @@ class StationResults : public ResultsPage {
   void refresh() {
     auto* db = station_.db();
     if (db == nullptr) {
-      set_banner(lang_ == Lang::en ? "No congress is open: open or create one on the set-up screen"
-                                   : "Chưa mở đại hội nào: mở hoặc tạo ở màn hình Thiết lập", false);
+      set_banner(us(Tr::tr("Chưa mở đại hội nào: mở hoặc tạo ở màn hình Thiết lập")), false);
       return;
     }
     const auto summary = db->count();
     readable_ = static_cast<bool>(summary);
     if (!summary) {
-      set_banner(lang_ == Lang::en ? "The congress database cannot be read" : "Không đọc được cơ sở dữ liệu đại hội");
+      set_banner(us(Tr::tr("Không đọc được cơ sở dữ liệu đại hội")));
       return;
     }
     set_banner("");
@@ -288,14 +287,12 @@ class ObserverWindow : public ResultsPage {
 
   [[nodiscard]] bool received() const { return received_; }
   void update_banner() {
-    const bool en = lang_ == Lang::en;
     if (socket_->state() != QAbstractSocket::ConnectedState) {
-      set_banner(en ? "NO LINK to the counting station (" + options_.observe_url + "): the figures below may be out of date. Reconnecting…"
-                    : "MẤT KẾT NỐI với trạm kiểm phiếu (" + options_.observe_url + "): số liệu dưới đây có thể đã cũ. Đang kết nối lại…");
+      set_banner(us(Tr::tr("MẤT KẾT NỐI với trạm kiểm phiếu (%1): số liệu dưới đây có thể đã cũ. Đang kết nối lại…").arg(qs(options_.observe_url))));
     } else if (std::chrono::steady_clock::now() - last_word_ > std::chrono::seconds(6)) {
-      set_banner(en ? "STALE: no word from the counting station for more than 6 seconds" : "DỮ LIỆU CŨ: trạm kiểm phiếu không gửi tin quá 6 giây");
+      set_banner(us(Tr::tr("DỮ LIỆU CŨ: trạm kiểm phiếu không gửi tin quá 6 giây")));
     } else {
-      set_banner(en ? "Observer: read-only view of the counting station's results" : "Quan sát viên: chỉ xem kết quả của trạm kiểm phiếu", false);
+      set_banner(us(Tr::tr("Quan sát viên: chỉ xem kết quả của trạm kiểm phiếu")), false);
     }
   }
 

@@ -694,5 +694,37 @@ Station key fingerprint: %4</translation>
         <source>mất kết nối với máy quét</source>
         <translation>the scanner was lost</translation>
     </message>
+    <message>
+        <source>kiemphieu — kết quả kiểm phiếu</source>
+        <translation>kiemphieu — live results</translation>
+    </message>
+    <message>
+        <source> — đã kết thúc</source>
+        <translation> — round closed</translation>
+    </message>
+    <message>
+        <source>Vạch đứt: %1</source>
+        <translation>Dashed line: %1</translation>
+    </message>
+    <message>
+        <source>Chưa mở đại hội nào: mở hoặc tạo ở màn hình Thiết lập</source>
+        <translation>No congress is open: open or create one on the set-up screen</translation>
+    </message>
+    <message>
+        <source>Không đọc được cơ sở dữ liệu đại hội</source>
+        <translation>The congress database cannot be read</translation>
+    </message>
+    <message>
+        <source>MẤT KẾT NỐI với trạm kiểm phiếu (%1): số liệu dưới đây có thể đã cũ. Đang kết nối lại…</source>
+        <translation>NO LINK to the counting station (%1): the figures below may be out of date. Reconnecting…</translation>
+    </message>
+    <message>
+        <source>DỮ LIỆU CŨ: trạm kiểm phiếu không gửi tin quá 6 giây</source>
+        <translation>STALE: no word from the counting station for more than 6 seconds</translation>
+    </message>
+    <message>
+        <source>Quan sát viên: chỉ xem kết quả của trạm kiểm phiếu</source>
+        <translation>Observer: read-only view of the counting station's results</translation>
+    </message>
 </context>
 </TS>
