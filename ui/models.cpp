@@ -162,7 +162,10 @@ int WaitingSheetsModel::columnCount(const QModelIndex& parent) const { return pa
 
 QVariant WaitingSheetsModel::data(const QModelIndex& index, int role) const {
   const auto* s = sheet_at(index.row());
-  if (s == nullptr || role != Qt::DisplayRole) return {};
+  if (s == nullptr) return {};
+  // The reasons in full wherever the pointer rests: the column is often narrower than they are.
+  if (role == Qt::ToolTipRole) return reason_texts_[static_cast<std::size_t>(index.row())];
+  if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
     case sheet: return QVariant::fromValue(s->id);
     case contest: return contest_titles_.count(s->contest_id) ? contest_titles_.at(s->contest_id) : qs(s->contest_id);
