@@ -7,6 +7,7 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableView>
 #include <QTableWidget>
@@ -18,6 +19,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+
+#include "common/files.hpp"
 
 #include "tally/congress_db.hpp"
 #include "ui/internal/models.hpp"
@@ -232,6 +236,35 @@ class UiModelsTest : public QObject {
     QCOMPARE(queue->model()->rowCount(), waiting_before - 1);
     QVERIFY(station.db()->verify().empty());
     station.sign_out();
+  }
+
+  void setUpShowsTheDefinitionsProblemsInPlaceAndCreatesACongress() {
+    Station station(Lang::vi, nullptr);
+    SetupScreen setup(station, nullptr);
+    // A definition with a seat count past its list: refused, the message in place with its line.
+    const QString broken = dir_.filePath("broken.toml");
+    std::string text = read_file_bytes(KP_SOURCE_DIR "/sample_ballots/example-congress.toml");
+    const auto seats = text.find("seats  = 9");
+    QVERIFY(seats != std::string::npos);
+    text.replace(seats, text.find('\n', seats) - seats, "seats = 900");
+    {
+      std::ofstream out(us(broken));
+      out << text;
+    }
+    QVERIFY(!setup.check_definition(broken));
+    auto* diagnostics = setup.findChild<QPlainTextEdit*>();
+    QVERIFY(diagnostics != nullptr && diagnostics->isVisibleTo(&setup));
+    QVERIFY2(diagnostics->toPlainText().contains("broken.toml:"), qPrintable(diagnostics->toPlainText()));
+    QVERIFY(diagnostics->toPlainText().contains("lỗi"));
+    // The example loads, and a congress is created from it and opened as the station's.
+    QVERIFY(setup.check_definition(KP_SOURCE_DIR "/sample_ballots/example-congress.toml"));
+    QVERIFY(diagnostics->toPlainText().startsWith("Tệp hợp lệ"));
+    const std::string db = us(dir_.filePath("new.db"));
+    QVERIFY(station.create(db, read_file_bytes(KP_SOURCE_DIR "/sample_ballots/example-congress.toml"), "example-congress.toml").has_value());
+    QVERIFY(station.db() != nullptr);
+    QCOMPARE(station.path(), db);
+    setup.refresh();
+    QVERIFY(setup.shown_texts().join('\n').contains(qs(station.db()->key_fingerprint())));
   }
 
   void englishComesFromTheTranslation() {
