@@ -2,19 +2,41 @@
 
 #include <algorithm>
 
+#include <QCoreApplication>
+#include <QTranslator>
+
 #include <nlohmann/json.hpp>
+
+#include "ui/internal/tr.hpp"
 
 namespace kp::ui {
 namespace {
 
-const char* reason_text(tally::InvalidReason r, bool en) {
+// The texts of the results are the console's like all its others (Qt Linguist, context "Tr"),
+// but in the language asked for, not the application's: the station builds the view observers
+// are sent, and tests build both. QT_TRANSLATE_NOOP marks each text for lupdate.
+QString say(Lang lang, const char* vietnamese) {
+  if (lang == Lang::en) {
+    static QTranslator english;
+    static const bool loaded = english.load(QStringLiteral(":/i18n/kiemphieu_en.qm"));
+    if (loaded) {
+      const QString translated = english.translate("Tr", vietnamese);
+      if (!translated.isEmpty()) return translated;
+    }
+  }
+  return QString::fromUtf8(vietnamese);
+}
+
+std::string n(std::int64_t value) { return std::to_string(value); }
+
+std::string reason_text(tally::InvalidReason r, Lang lang) {
   switch (r) {
-    case tally::InvalidReason::not_issued: return en ? "not the issued form" : "không đúng mẫu phát ra";
-    case tally::InvalidReason::over_vote: return en ? "more names kept than seats" : "để quá số lượng cần bầu";
-    case tally::InvalidReason::all_struck: return en ? "all names struck" : "gạch hết tên";
-    case tally::InvalidReason::write_in: return en ? "name written in" : "ghi thêm tên";
-    case tally::InvalidReason::identifying_mark: return en ? "identifying mark" : "có ký hiệu riêng";
-    case tally::InvalidReason::single_both_or_none: return en ? "both or neither box" : "đánh cả hai hoặc không ô nào";
+    case tally::InvalidReason::not_issued: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "không đúng mẫu phát ra")));
+    case tally::InvalidReason::over_vote: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "để quá số lượng cần bầu")));
+    case tally::InvalidReason::all_struck: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "gạch hết tên")));
+    case tally::InvalidReason::write_in: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "ghi thêm tên")));
+    case tally::InvalidReason::identifying_mark: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "có ký hiệu riêng")));
+    case tally::InvalidReason::single_both_or_none: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "đánh cả hai hoặc không ô nào")));
   }
   return "?";
 }
@@ -22,18 +44,16 @@ const char* reason_text(tally::InvalidReason r, bool en) {
 }  // namespace
 
 ResultsView build_results_view(const config::Election& election, const tally::CountSummary& summary, Lang lang) {
-  const bool en = lang == Lang::en;
   ResultsView view;
   view.congress = election.congress;
   view.final = summary.final;
-  view.headline = summary.final ? (en ? "FINAL RESULT" : "KẾT QUẢ CHÍNH THỨC")
-                                : (en ? "PROVISIONAL — counting is not finished" : "TẠM THỜI — chưa kiểm phiếu xong");
-  view.sheets = std::string(en ? "Sheets counted " : "Tờ phiếu đã đếm ") + std::to_string(summary.counted) +
-                (en ? " · waiting for the committee " : " · chờ Ban kiểm phiếu ") + std::to_string(summary.waiting) +
-                (en ? " · refused " : " · bị từ chối ") + std::to_string(summary.rejected);
-  if (summary.conflicting_serials > 0) {
-    view.sheets += (en ? " · serials counted twice " : " · số sê-ri trùng ") + std::to_string(summary.conflicting_serials);
-  }
+  view.headline = us(summary.final ? say(lang, QT_TRANSLATE_NOOP("Tr", "KẾT QUẢ CHÍNH THỨC"))
+                                   : say(lang, QT_TRANSLATE_NOOP("Tr", "TẠM THỜI — chưa kiểm phiếu xong")));
+  view.sheets = us(say(lang, QT_TRANSLATE_NOOP("Tr", "Tờ phiếu đã đếm %1 · chờ Ban kiểm phiếu %2 · bị từ chối %3"))
+                       .arg(summary.counted)
+                       .arg(summary.waiting)
+                       .arg(summary.rejected));
+  if (summary.conflicting_serials > 0) view.sheets += us(say(lang, QT_TRANSLATE_NOOP("Tr", " · số sê-ri trùng %1")).arg(summary.conflicting_serials));
   for (std::size_t i = 0; i < summary.results.size(); ++i) {
     const auto& r = summary.results[i];
     const config::Contest& contest = summary.contests[i];
@@ -41,17 +61,17 @@ ResultsView build_results_view(const config::Election& election, const tally::Co
     ContestPanel p;
     p.closed = standing.closed;
     p.title = contest.title;
-    if (r.round > 1 && contest.title.find("(bầu lần") == std::string::npos) p.title += (en ? " (round " : " (bầu lần ") + std::to_string(r.round) + ")";
-    p.figures = "D = " + std::to_string(r.base) + (en ? " · elected with at least " : " · trúng cử cần ít nhất ") + std::to_string(r.votes_needed) +
-                (en ? " · issued " : " · phát ra ") + (r.issued ? std::to_string(*r.issued) : std::string(en ? "(not entered)" : "(chưa nhập)")) +
-                (en ? " · collected " : " · thu vào ") + std::to_string(r.collected) + (en ? " · valid " : " · hợp lệ ") + std::to_string(r.valid) +
-                (en ? " · invalid " : " · không hợp lệ ") + std::to_string(r.invalid);
-    for (const auto& [reason, n] : r.invalid_by_reason) p.figures += std::string(" (") + reason_text(reason, en) + " " + std::to_string(n) + ")";
+    if (r.round > 1 && contest.title.find("(bầu lần") == std::string::npos) p.title += us(say(lang, QT_TRANSLATE_NOOP("Tr", " (bầu lần %1)")).arg(r.round));
+    const QString issued = r.issued ? QString::number(*r.issued) : say(lang, QT_TRANSLATE_NOOP("Tr", "(chưa nhập)"));
+    p.figures = us(say(lang, QT_TRANSLATE_NOOP("Tr", "D = %1 · trúng cử cần ít nhất %2 · phát ra %3 · thu vào %4 · hợp lệ %5 · không hợp lệ %6"))
+                       .arg(QString::number(r.base), QString::number(r.votes_needed), issued, QString::number(r.collected), QString::number(r.valid),
+                            QString::number(r.invalid)));
+    for (const auto& [reason, count] : r.invalid_by_reason) p.figures += " (" + reason_text(reason, lang) + " " + n(count) + ")";
     // The scale reaches D (every voter), or the highest count if recounts ever exceed it.
     std::int64_t scale = std::max<std::int64_t>(r.base, 1);
     for (const auto& c : r.candidates) scale = std::max(scale, c.votes);
     p.threshold_at = static_cast<double>(r.votes_needed) / static_cast<double>(scale);
-    p.threshold_label = std::to_string(r.votes_needed) + (en ? " votes (more than half of D)" : " phiếu (quá một nửa D)");
+    p.threshold_label = us(say(lang, QT_TRANSLATE_NOOP("Tr", "%1 phiếu (quá một nửa D)")).arg(r.votes_needed));
     for (const auto& c : r.candidates) {
       CandidateBar b;
       const auto* candidate = contest.find_candidate(c.candidate_id);
@@ -65,21 +85,19 @@ ResultsView build_results_view(const config::Election& election, const tally::Co
     }
     const bool settled = standing.closed || (standing.waiting == 0 && standing.conflicting_serials == 0 && r.reconciliation.ok() && r.issued);
     if (!settled) {
-      p.outcome = en ? "Counting: " + std::to_string(standing.waiting) + " sheets of this contest wait for the committee; nobody is declared elected yet"
-                     : "Đang kiểm: " + std::to_string(standing.waiting) + " tờ của cuộc bầu này chờ Ban kiểm phiếu; chưa công bố ai trúng cử";
+      p.outcome = us(say(lang, QT_TRANSLATE_NOOP("Tr", "Đang kiểm: %1 tờ của cuộc bầu này chờ Ban kiểm phiếu; chưa công bố ai trúng cử")).arg(standing.waiting));
     } else {
       std::string elected;
       for (const auto& id : r.elected) {
         const auto* candidate = contest.find_candidate(id);
         elected += (elected.empty() ? "" : ", ") + (candidate != nullptr ? candidate->name : id);
       }
-      p.outcome = (en ? "Elected: " : "Trúng cử: ") + (elected.empty() ? std::string(en ? "nobody" : "không có ai") : elected);
-      if (!r.tied.empty()) p.outcome += en ? ". Tied at the last seat: a new round among them" : ". Bằng phiếu ở suất cuối: bầu lại giữa những người này";
+      p.outcome = us(say(lang, QT_TRANSLATE_NOOP("Tr", "Trúng cử: %1")).arg(elected.empty() ? say(lang, QT_TRANSLATE_NOOP("Tr", "không có ai")) : qs(elected)));
+      if (!r.tied.empty()) p.outcome += us(say(lang, QT_TRANSLATE_NOOP("Tr", ". Bằng phiếu ở suất cuối: bầu lại giữa những người này")));
       if (r.seats_unfilled > 0 && r.tied.empty()) {
-        p.outcome += (en ? ". Seats unfilled: " : ". Còn thiếu: ") + std::to_string(r.seats_unfilled) +
-                     (en ? " (the congress decides on a further round)" : " (đại hội quyết định bầu tiếp hay không)");
+        p.outcome += us(say(lang, QT_TRANSLATE_NOOP("Tr", ". Còn thiếu: %1 (đại hội quyết định bầu tiếp hay không)")).arg(r.seats_unfilled));
       }
-      if (!r.reconciliation.ok()) p.outcome += en ? ". RECONCILIATION FAILS" : ". ĐỐI CHIẾU KHÔNG KHỚP";
+      if (!r.reconciliation.ok()) p.outcome += us(say(lang, QT_TRANSLATE_NOOP("Tr", ". ĐỐI CHIẾU KHÔNG KHỚP")));
     }
     view.contests.push_back(std::move(p));
   }

@@ -726,5 +726,77 @@ Station key fingerprint: %4</translation>
         <source>Quan sát viên: chỉ xem kết quả của trạm kiểm phiếu</source>
         <translation>Observer: read-only view of the counting station's results</translation>
     </message>
+    <message>
+        <source>không đúng mẫu phát ra</source>
+        <translation>not the issued form</translation>
+    </message>
+    <message>
+        <source>để quá số lượng cần bầu</source>
+        <translation>more names kept than seats</translation>
+    </message>
+    <message>
+        <source>gạch hết tên</source>
+        <translation>all names struck</translation>
+    </message>
+    <message>
+        <source>đánh cả hai hoặc không ô nào</source>
+        <translation>both or neither box</translation>
+    </message>
+    <message>
+        <source>KẾT QUẢ CHÍNH THỨC</source>
+        <translation>FINAL RESULT</translation>
+    </message>
+    <message>
+        <source>TẠM THỜI — chưa kiểm phiếu xong</source>
+        <translation>PROVISIONAL — counting is not finished</translation>
+    </message>
+    <message>
+        <source>Tờ phiếu đã đếm %1 · chờ Ban kiểm phiếu %2 · bị từ chối %3</source>
+        <translation>Sheets counted %1 · waiting for the committee %2 · refused %3</translation>
+    </message>
+    <message>
+        <source> · số sê-ri trùng %1</source>
+        <translation> · serials counted twice %1</translation>
+    </message>
+    <message>
+        <source> (bầu lần %1)</source>
+        <translation> (round %1)</translation>
+    </message>
+    <message>
+        <source>(chưa nhập)</source>
+        <translation>(not entered)</translation>
+    </message>
+    <message>
+        <source>D = %1 · trúng cử cần ít nhất %2 · phát ra %3 · thu vào %4 · hợp lệ %5 · không hợp lệ %6</source>
+        <translation>D = %1 · elected with at least %2 · issued %3 · collected %4 · valid %5 · invalid %6</translation>
+    </message>
+    <message>
+        <source>%1 phiếu (quá một nửa D)</source>
+        <translation>%1 votes (more than half of D)</translation>
+    </message>
+    <message>
+        <source>Đang kiểm: %1 tờ của cuộc bầu này chờ Ban kiểm phiếu; chưa công bố ai trúng cử</source>
+        <translation>Counting: %1 sheets of this contest wait for the committee; nobody is declared elected yet</translation>
+    </message>
+    <message>
+        <source>Trúng cử: %1</source>
+        <translation>Elected: %1</translation>
+    </message>
+    <message>
+        <source>không có ai</source>
+        <translation>nobody</translation>
+    </message>
+    <message>
+        <source>. Bằng phiếu ở suất cuối: bầu lại giữa những người này</source>
+        <translation>. Tied at the last seat: a new round among them</translation>
+    </message>
+    <message>
+        <source>. Còn thiếu: %1 (đại hội quyết định bầu tiếp hay không)</source>
+        <translation>. Seats unfilled: %1 (the congress decides on a further round)</translation>
+    </message>
+    <message>
+        <source>. ĐỐI CHIẾU KHÔNG KHỚP</source>
+        <translation>. RECONCILIATION FAILS</translation>
+    </message>
 </context>
 </TS>
