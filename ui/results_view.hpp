@@ -1,6 +1,7 @@
 #pragma once
-// What the live results screen shows, worked out without Qt (so it is tested like the rest of
-// the core): per contest and round, one bar per candidate against the threshold line at
+// What the live results screen shows, worked out apart from any widget, with plain types (so it
+// is tested like the rest of the core, and sent to observers as it is; only its texts come from
+// the console's Qt Linguist translation): per contest and round, one bar per candidate against the threshold line at
 // floor(D/2)+1, the elected highlighted, ties and unfilled seats said, and the sheets counted,
 // waiting and refused kept apart. Nothing is called final before the count is.
 #include <cstdint>
