@@ -7,7 +7,10 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QDir>
+#include <QPdfDocument>
 #include <QPlainTextEdit>
+#include <QPrinter>
 #include <QPushButton>
 #include <QTableView>
 #include <QTableWidget>
@@ -265,6 +268,29 @@ class UiModelsTest : public QObject {
     QCOMPARE(station.path(), db);
     setup.refresh();
     QVERIFY(setup.shown_texts().join('\n').contains(qs(station.db()->key_fingerprint())));
+  }
+
+  void theRecordIsPreviewedAndPrintedPageForPage() {
+    Station station(Lang::vi, nullptr);
+    QString error;
+    QVERIFY(station.open(db_path_, &error));
+    // The record as the program writes it, shown and printed by the record screen.
+    const QString out = dir_.filePath("record");
+    QCOMPARE(run(quoted(KP_CLI_PATH) + " report " + quoted(db_path_) + " --out " + quoted(us(out)) + " > /dev/null 2>&1"), 0);
+    RecordScreen record(station, nullptr);
+    record.show_documents(out);
+    QPdfDocument written;
+    written.load(QDir(out).filePath(QDir(out).entryList({"*.pdf"}, QDir::Files, QDir::Name).front()));
+    QVERIFY(written.pageCount() > 0);
+    QCOMPARE(record.pages_shown(), written.pageCount());
+    QPrinter printer(QPrinter::HighResolution);
+    printer.setOutputFormat(QPrinter::PdfFormat);
+    const QString printed_file = dir_.filePath("printed.pdf");
+    printer.setOutputFileName(printed_file);
+    QCOMPARE(record.print_to(printer), written.pageCount());
+    QPdfDocument printed;
+    QCOMPARE(printed.load(printed_file), QPdfDocument::Error::None);
+    QCOMPARE(printed.pageCount(), written.pageCount());
   }
 
   void englishComesFromTheTranslation() {

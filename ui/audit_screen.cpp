@@ -168,7 +168,7 @@ RecordScreen::RecordScreen(Station& station, QWidget* parent) : Screen(station, 
   layout->addWidget(preview_, 1);
   connect(write, &QPushButton::clicked, this, &RecordScreen::write_record);
   connect(documents_, &QComboBox::currentIndexChanged, this, [this] {
-    if (out_dir_ && documents_->count() > 0) show_pdf(out_dir_->filePath(documents_->currentText()));
+    if (documents_->count() > 0) show_pdf(current_document());
   });
   connect(print_, &QPushButton::clicked, this, &RecordScreen::print);
   connect(save_, &QPushButton::clicked, this, &RecordScreen::save);
@@ -192,19 +192,28 @@ void RecordScreen::write_record() {
   if (process_ != nullptr) process_->deleteLater();
   process_ = new QProcess(this);
   connect(process_, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
-    const QStringList pdfs = QDir(out_dir_->path()).entryList({"*.pdf"}, QDir::Files, QDir::Name);
-    const QSignalBlocker quiet(documents_);
-    documents_->clear();
-    documents_->addItems(pdfs);
-    message_->setText(code == 0 ? Tr::tr("Đã lập %1 biên bản (kèm JSON và CSV).").arg(pdfs.size()) : QString::fromUtf8(process_->readAllStandardError()));
-    if (!pdfs.isEmpty()) show_pdf(out_dir_->filePath(pdfs.front()));
-    refresh();
+    show_documents(out_dir_->path());
+    message_->setText(code == 0 ? Tr::tr("Đã lập %1 biên bản (kèm JSON và CSV).").arg(documents_->count()) : QString::fromUtf8(process_->readAllStandardError()));
   });
   QStringList command{"report", qs(station_.path()), "--out", out_dir_->path()};
   if (station_.member()) command << "--by" << qs(station_.member()->name);  // then the record's hashes go into the log
   process_->start(Station::program(), station_.program_arguments(command));
   message_->setText(Tr::tr("Đang lập biên bản…"));
 }
+
+void RecordScreen::show_documents(const QString& dir) {
+  documents_dir_ = dir;
+  const QStringList pdfs = QDir(dir).entryList({"*.pdf"}, QDir::Files, QDir::Name);
+  {
+    const QSignalBlocker quiet(documents_);
+    documents_->clear();
+    documents_->addItems(pdfs);
+  }
+  if (!pdfs.isEmpty()) show_pdf(current_document());
+  refresh();
+}
+
+QString RecordScreen::current_document() const { return QDir(documents_dir_).filePath(documents_->currentText()); }
 
 void RecordScreen::show_pdf(const QString& pdf) {
   QPdfDocument document;
@@ -226,27 +235,37 @@ void RecordScreen::show_pdf(const QString& pdf) {
 }
 
 void RecordScreen::print() {
-  if (!out_dir_ || documents_->count() == 0) return;
+  if (documents_->count() == 0) return;
   QPrinter printer(QPrinter::HighResolution);
   QPrintDialog dialog(&printer, this);
   if (dialog.exec() != QDialog::Accepted) return;
+  const int pages = print_to(printer);
+  message_->setText(Tr::tr("Đã gửi %1 trang đi in.").arg(pages));
+}
+
+int RecordScreen::print_to(QPrinter& printer) {
+  if (documents_->count() == 0) return 0;
   QPdfDocument document;
-  document.load(out_dir_->filePath(documents_->currentText()));
+  document.load(current_document());
   QPainter painter(&printer);
+  int printed = 0;
   for (int i = 0; i < document.pageCount(); ++i) {
     if (i > 0) printer.newPage();
+    // Each page rendered at the printer's own resolution over its printable area.
     const QRect area = painter.viewport();
     const QSize size = document.pagePointSize(i).scaled(area.size(), Qt::KeepAspectRatio).toSize();
     painter.drawImage(QRect(area.topLeft(), size), document.render(i, size));
+    ++printed;
   }
+  return printed;
 }
 
 void RecordScreen::save() {
-  if (!out_dir_ || documents_->count() == 0) return;
+  if (documents_->count() == 0) return;
   const QString target = QFileDialog::getSaveFileName(this, Tr::tr("Lưu biên bản"), documents_->currentText(), "PDF (*.pdf)");
   if (target.isEmpty()) return;
   QFile::remove(target);
-  message_->setText(QFile::copy(out_dir_->filePath(documents_->currentText()), target) ? Tr::tr("Đã lưu %1").arg(target)
+  message_->setText(QFile::copy(current_document(), target) ? Tr::tr("Đã lưu %1").arg(target)
                                                                                        : Tr::tr("Không lưu được %1").arg(target));
 }
 

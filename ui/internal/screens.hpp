@@ -21,6 +21,7 @@ class QLabel;
 class QLineEdit;
 class QListView;
 class QPlainTextEdit;
+class QPrinter;
 class QProgressBar;
 class QTemporaryDir;
 class QPushButton;
@@ -238,6 +239,10 @@ class RecordScreen : public Screen {
   RecordScreen& operator=(const RecordScreen&) = delete;
   void refresh() override;
   void write_record();
+  // Lists the records written into `dir` and shows the first.
+  void show_documents(const QString& dir);
+  // Prints the record shown on `printer`, page for page; the number of pages printed.
+  int print_to(QPrinter& printer);
   [[nodiscard]] int pages_shown() const { return pages_shown_; }
   [[nodiscard]] bool busy() const;
 
@@ -245,6 +250,7 @@ class RecordScreen : public Screen {
   void show_pdf(const QString& pdf);
   void print();
   void save();
+  [[nodiscard]] QString current_document() const;
 
   QComboBox* documents_ = nullptr;
   QScrollArea* preview_ = nullptr;
@@ -252,7 +258,8 @@ class RecordScreen : public Screen {
   QPushButton* print_ = nullptr;
   QPushButton* save_ = nullptr;
   QProcess* process_ = nullptr;
-  std::unique_ptr<QTemporaryDir> out_dir_;
+  std::unique_ptr<QTemporaryDir> out_dir_;  // where the console's own `report` writes
+  QString documents_dir_;                    // the records shown
   int pages_shown_ = 0;
 };
 

@@ -798,5 +798,9 @@ Station key fingerprint: %4</translation>
         <source>. ĐỐI CHIẾU KHÔNG KHỚP</source>
         <translation>. RECONCILIATION FAILS</translation>
     </message>
+    <message>
+        <source>Đã gửi %1 trang đi in.</source>
+        <translation>%1 pages sent to the printer.</translation>
+    </message>
 </context>
 </TS>
