@@ -260,6 +260,18 @@ struct CongressDb::Impl {
         .bind(1, seq).bind(2, at).bind(3, name).bind(4, body).bind(5, prev).bind(6, hash).bind(7, signature).run();
   }
 
+  // An entry that changes nothing else, in its own transaction.
+  Result<void> log(const AuditEvent type, const Json& payload) {
+    try {
+      Transaction tx(*db);
+      append(type, payload);
+      tx.commit();
+      return {};
+    } catch (const std::exception& e) {
+      return tl::unexpected(db_error(path, e.what()));
+    }
+  }
+
   SheetRow row_from(Statement& q) const {
     SheetRow r;
     r.id = q.integer(0);
@@ -774,17 +786,13 @@ Result<MemberRow> CongressDb::check_pin(const std::string& raw_name, const std::
 
 Result<MemberRow> CongressDb::sign_in(const std::string& name, const std::string& pin) {
   auto member = check_pin(name, pin);
-  try {
-    Transaction tx(*impl_->db);
-    if (member) {
-      impl_->append(AuditEvent::signed_in, {{"name", member->name}, {"role", to_string(member->role)}});
-    } else if (member.error().code == "wrong_pin") {
-      impl_->append(AuditEvent::sign_in_refused, {{"name", config::normalize_name(name)}});
-    }
-    tx.commit();
-  } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+  Result<void> logged;
+  if (member) {
+    logged = impl_->log(AuditEvent::signed_in, {{"name", member->name}, {"role", to_string(member->role)}});
+  } else if (member.error().code == "wrong_pin") {
+    logged = impl_->log(AuditEvent::sign_in_refused, {{"name", config::normalize_name(name)}});
   }
+  if (!logged) return tl::unexpected(logged.error());
   return member;
 }
 
@@ -795,25 +803,11 @@ Result<void> CongressDb::record_documents(const std::string& kind, const std::st
     if (bytes.empty()) return fail("file_unreadable", {"Không đọc được tệp", "Cannot read the file"}, path);
     files.push_back({{"name", fs::path(path).filename().string()}, {"sha256", sha256_hex(bytes)}});
   }
-  try {
-    Transaction tx(*impl_->db);
-    impl_->append(AuditEvent::documents_written, {{"kind", kind}, {"by", config::normalize_name(by)}, {"files", files}});
-    tx.commit();
-    return {};
-  } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
-  }
+  return impl_->log(AuditEvent::documents_written, {{"kind", kind}, {"by", config::normalize_name(by)}, {"files", files}});
 }
 
 Result<void> CongressDb::sign_out(const std::string& name) {
-  try {
-    Transaction tx(*impl_->db);
-    impl_->append(AuditEvent::signed_out, {{"name", config::normalize_name(name)}});
-    tx.commit();
-    return {};
-  } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
-  }
+  return impl_->log(AuditEvent::signed_out, {{"name", config::normalize_name(name)}});
 }
 
 
@@ -1046,15 +1040,8 @@ Result<std::int64_t> CongressDb::start_batch(const std::string& source, const st
 
 Result<void> CongressDb::record_fault(std::int64_t batch_id, const std::string& kind, std::int64_t sheet_in_batch, bool images_trusted,
                                       const std::string& detail) {
-  try {
-    Transaction tx(*impl_->db);
-    impl_->append(AuditEvent::scanner_fault, {{"batch", batch_id}, {"kind", kind}, {"sheet_in_batch", sheet_in_batch},
-                                              {"images_trusted", images_trusted}, {"detail", detail}});
-    tx.commit();
-    return {};
-  } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
-  }
+  return impl_->log(AuditEvent::scanner_fault, {{"batch", batch_id}, {"kind", kind}, {"sheet_in_batch", sheet_in_batch},
+                                                {"images_trusted", images_trusted}, {"detail", detail}});
 }
 
 Result<void> CongressDb::end_batch(std::int64_t batch_id, const std::string& reason) {
