@@ -109,12 +109,7 @@ void AdjudicationScreen::select(int row) {
   if (db == nullptr || sheet == nullptr) return;
   if (current_ && current_->id == sheet->id) return;  // the form keeps what the committee is typing
   current_ = *sheet;
-  const auto* contest = db->election().find_contest(sheet->contest_id);
-  std::map<std::string, QString> names;
-  if (contest != nullptr) {
-    for (const auto& c : contest->candidates) names[c.id] = qs(c.name);
-  }
-  picture_->show_sheet(db->images_dir() + "/" + sheet->stored_file, sheet->recognition, station_.layouts(), names);
+  picture_->show_sheet(*db, *sheet, station_.layouts());
   const auto reading = parse_stored_reading(sheet->recognition);
   const auto* layout = reading ? station_.layouts().find(reading->contest_id, reading->layout_hash) : nullptr;
   const BallotForm form = layout != nullptr ? layout->ballot : BallotForm::strike;
@@ -123,7 +118,7 @@ void AdjudicationScreen::select(int row) {
     for (const auto& m : reading->marks) {
       const int r = targets_->rowCount();
       targets_->insertRow(r);
-      targets_->setItem(r, 0, new QTableWidgetItem(names.count(m.candidate_id) ? names[m.candidate_id] : qs(m.candidate_id)));
+      targets_->setItem(r, 0, new QTableWidgetItem(candidate_name(db->election(), sheet->contest_id, m.candidate_id)));
       targets_->item(r, 0)->setData(Qt::UserRole, qs(m.candidate_id));
       auto* read = new QTableWidgetItem(mark_state_text(m.state));
       if (m.state == MarkState::unclear) read->setBackground(QColor(0xff, 0xe0, 0x82));

@@ -64,11 +64,7 @@ AuditScreen::AuditScreen(Station& station, QWidget* parent) : Screen(station, pa
     if (db == nullptr || item == nullptr || !item->data(Qt::UserRole).isValid()) return;
     const auto sheet = db->sheet(item->data(Qt::UserRole).toLongLong());
     if (!sheet) return;
-    std::map<std::string, QString> names;
-    if (const auto* contest = db->election().find_contest(sheet->contest_id)) {
-      for (const auto& c : contest->candidates) names[c.id] = qs(c.name);
-    }
-    picture_->show_sheet(db->images_dir() + "/" + sheet->stored_file, sheet->recognition, station_.layouts(), names);
+    picture_->show_sheet(*db, *sheet, station_.layouts());
   });
   refresh();
 }

@@ -19,13 +19,13 @@ QString contest_title(const config::Election& election, const std::string& conte
   return c != nullptr ? qs(c->title) : qs(contest_id);
 }
 
+}  // namespace
+
 QString candidate_name(const config::Election& election, const std::string& contest_id, const std::string& candidate_id) {
   const auto* c = election.find_contest(contest_id);
   const auto* person = c != nullptr ? c->find_candidate(candidate_id) : nullptr;
   return person != nullptr ? qs(person->name) : qs(candidate_id);
 }
-
-}  // namespace
 
 std::optional<StoredReading> parse_stored_reading(const std::string& recognition_json) {
   const Json j = Json::parse(recognition_json, nullptr, false);

@@ -216,11 +216,7 @@ void ScanScreen::show_last_sheet() {
   if (db == nullptr || progress_.last_sheet_id == 0) return;
   const auto sheet = db->sheet(progress_.last_sheet_id);
   if (!sheet) return;
-  std::map<std::string, QString> names;
-  if (const auto* contest = db->election().find_contest(sheet->contest_id)) {
-    for (const auto& c : contest->candidates) names[c.id] = qs(c.name);
-  }
-  picture_->show_sheet(db->images_dir() + "/" + sheet->stored_file, sheet->recognition, station_.layouts(), names);
+  picture_->show_sheet(*db, *sheet, station_.layouts());
 }
 
 }  // namespace kp::ui

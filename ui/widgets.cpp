@@ -107,12 +107,12 @@ void SheetPicture::clear_sheet() {
   update();
 }
 
-void SheetPicture::show_sheet(const std::string& image_path, const std::string& recognition_json, const LayoutBook& book,
-                              const std::map<std::string, QString>& names) {
+void SheetPicture::show_sheet(const tally::CongressDb& db, const tally::SheetRow& sheet, const LayoutBook& book) {
+  const std::string image_path = db.images_dir() + "/" + sheet.stored_file;
   image_ = QImage(qs(image_path));
   outlines_.clear();
   banner_.clear();
-  const auto reading = parse_stored_reading(recognition_json);
+  const auto reading = parse_stored_reading(sheet.recognition);
   if (image_.isNull()) banner_ = Tr::tr("Không mở được ảnh %1").arg(qs(image_path));
   if (reading && !reading->ok) {
     QStringList reasons;
@@ -121,12 +121,7 @@ void SheetPicture::show_sheet(const std::string& image_path, const std::string& 
   }
   if (reading) {
     if (const auto placement = SidePlacement::of(*reading, book)) {
-      for (const auto& m : reading->marks) {
-        const auto name = names.find(m.candidate_id);
-        outlines_.push_back({placement->target(m.candidate_id), m.state,
-                             QString("%1: %2 %3").arg(name != names.end() ? name->second : qs(m.candidate_id), mark_state_text(m.state),
-                                                      QString::number(m.score, 'f', 2))});
-      }
+      for (const auto& m : reading->marks) outlines_.push_back({placement->target(m.candidate_id), m.state});
     }
     QStringList flags;
     for (const auto& f : reading->flags) {

@@ -70,6 +70,9 @@ class SidePlacement {
   QTransform mm_to_image_;
 };
 
+// A candidate's name as printed, or the id when the contest has no such candidate.
+QString candidate_name(const config::Election& election, const std::string& contest_id, const std::string& candidate_id);
+
 // Plain words for what the program records as codes.
 QString mark_state_text(MarkState state);
 QString wait_reason_text(const std::string& reason, const config::Election& election);

@@ -6,7 +6,6 @@
 #include <QProcess>
 #include <QWidget>
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,12 +60,12 @@ class PinDialog : public QDialog {
 std::optional<std::string> second_member_agrees(Station& station, const QString& what, QWidget* parent);
 
 // A stored side with what recognition read drawn over it: each target outlined in the colour of
-// its state (unclear in amber, thick), its state and score beside it.
+// its state (unclear in amber, thick), and the sheet's findings or refusal in a band on top.
 class SheetPicture : public QWidget {
  public:
   explicit SheetPicture(QWidget* parent);
-  void show_sheet(const std::string& image_path, const std::string& recognition_json, const LayoutBook& book,
-                  const std::map<std::string, QString>& names);
+  // The sheet's stored image and its stored reading, placed with the layout of its round.
+  void show_sheet(const tally::CongressDb& db, const tally::SheetRow& sheet, const LayoutBook& book);
   void clear_sheet();
   [[nodiscard]] QSize sizeHint() const override { return {520, 700}; }
 
@@ -78,7 +77,6 @@ class SheetPicture : public QWidget {
   struct Outline {
     QPolygonF polygon;
     MarkState state;
-    QString label;
   };
   std::vector<Outline> outlines_;
   QString banner_;
