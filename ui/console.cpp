@@ -302,8 +302,6 @@ class ObserverWindow : public ResultsPage {
   bool received_ = false;
 };
 
-
-
 // The counting station: every screen in tabs under a bar that says which congress is open and
 // who is signed in. Ctrl+1…7 reach the screens, F2 signs in or out.
 class StationConsole : public QMainWindow {
@@ -331,17 +329,14 @@ class StationConsole : public QMainWindow {
     v->addLayout(bar);
     tabs_ = new QTabWidget(central);
     results_ = new StationResults(station, options, lang, true);
-    setup_ = new SetupScreen(station, tabs_);
     scan_ = new ScanScreen(station, tabs_);
-    adjudication_ = new AdjudicationScreen(station, tabs_);
-    gallery_ = new GalleryScreen(station, tabs_);
     audit_ = new AuditScreen(station, tabs_);
     record_ = new RecordScreen(station, tabs_);
     tabs_->addTab(results_, Tr::tr("&1 Kết quả"));
-    tabs_->addTab(setup_, Tr::tr("&2 Thiết lập"));
+    tabs_->addTab(new SetupScreen(station, tabs_), Tr::tr("&2 Thiết lập"));
     tabs_->addTab(scan_, Tr::tr("&3 Quét phiếu"));
-    tabs_->addTab(adjudication_, Tr::tr("&4 Phiếu chờ xét"));
-    tabs_->addTab(gallery_, Tr::tr("&5 Các dấu theo điểm"));
+    tabs_->addTab(new AdjudicationScreen(station, tabs_), Tr::tr("&4 Phiếu chờ xét"));
+    tabs_->addTab(new GalleryScreen(station, tabs_), Tr::tr("&5 Các dấu theo điểm"));
     tabs_->addTab(audit_, Tr::tr("&6 Kiểm tra"));
     tabs_->addTab(record_, Tr::tr("&7 Biên bản"));
     for (int i = 0; i < tabs_->count(); ++i) {
@@ -369,7 +364,7 @@ class StationConsole : public QMainWindow {
     // shown. (Re-reading every sheet for a hidden queue or gallery after each sheet a scanner
     // stores would cost the station its responsiveness on a large congress.)
     const auto refresh_shown = [this] {
-      if (auto* screen = dynamic_cast<Screen*>(tabs_->currentWidget()); screen != nullptr && screen != scan_) screen->refresh();
+      if (auto* screen = dynamic_cast<Screen*>(tabs_->currentWidget())) screen->refresh();
     };
     connect(&station_, &Station::changed, this, refresh_shown);
     connect(tabs_, &QTabWidget::currentChanged, this, refresh_shown);
@@ -425,10 +420,7 @@ class StationConsole : public QMainWindow {
   QPushButton* sign_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   StationResults* results_ = nullptr;
-  SetupScreen* setup_ = nullptr;
   ScanScreen* scan_ = nullptr;
-  AdjudicationScreen* adjudication_ = nullptr;
-  GalleryScreen* gallery_ = nullptr;
   AuditScreen* audit_ = nullptr;
   RecordScreen* record_ = nullptr;
   ConsoleOptions projector_options_;

@@ -24,10 +24,7 @@ bool Station::open(const std::string& path, QString* error) {
   path_ = path;
   seen_event_ = -1;
   rounds_in_book_ = 0;
-  if (const auto rounds = db_->rounds()) {
-    layouts_.load(db_->election(), *rounds);
-    rounds_in_book_ = rounds->size();
-  }
+  update_layouts();
   emit database_changed();
   poll();
   return true;
@@ -76,12 +73,16 @@ void Station::poll() {
   const auto event = db_->last_event();
   if (!event || *event == seen_event_) return;
   seen_event_ = *event;
+  update_layouts();
+  emit changed();
+}
+
+void Station::update_layouts() {
   // A round opened since: its ballots' layout joins the book (rounds are only ever added).
   if (const auto rounds = db_->rounds(); rounds && rounds->size() != rounds_in_book_) {
     layouts_.load(db_->election(), *rounds);
     rounds_in_book_ = rounds->size();
   }
-  emit changed();
 }
 
 }  // namespace kp::ui

@@ -52,6 +52,7 @@ class Station : public QObject {
 
  private:
   void poll();
+  void update_layouts();
 
   Lang lang_;
   std::string path_;
