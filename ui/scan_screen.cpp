@@ -119,22 +119,26 @@ void ScanScreen::refresh() {
 }
 
 void ScanScreen::find_devices() {
-  QProcess devices;
-  devices.start(Station::program(), station_.program_arguments({"devices"}));
+  // Discovery can take seconds (network scanners answer slowly): it runs beside the window,
+  // which keeps answering and shows that it is looking.
+  auto* devices = new QProcess(this);
+  connect(devices, &QProcess::finished, this, [this, devices] {
+    int found = 0;
+    while (source_->count() > 2) source_->removeItem(2);
+    for (const auto& line : devices->readAllStandardOutput().split('\n')) {
+      const auto j = nlohmann::json::parse(line.toStdString(), nullptr, false);
+      if (!j.is_object()) continue;
+      const std::string id = j.value("id", "");
+      if (id.rfind("sim:", 0) == 0 || id.rfind("folder:", 0) == 0) continue;  // offered above already
+      source_->addItem(qs(j.value("vendor", "") + " " + j.value("model", "") + " — " + id), qs(id));
+      ++found;
+    }
+    state_->setText(found == 0 ? Tr::tr("Không thấy máy quét nào.") : Tr::tr("Tìm thấy %1 máy quét.").arg(found));
+    if (found > 0) source_->setCurrentIndex(2);
+    devices->deleteLater();
+  });
+  devices->start(Station::program(), station_.program_arguments({"devices"}));
   state_->setText(Tr::tr("Đang tìm máy quét…"));
-  devices.waitForFinished(30000);
-  int found = 0;
-  while (source_->count() > 2) source_->removeItem(2);
-  for (const auto& line : devices.readAllStandardOutput().split('\n')) {
-    const auto j = nlohmann::json::parse(line.toStdString(), nullptr, false);
-    if (!j.is_object()) continue;
-    const std::string id = j.value("id", "");
-    if (id.rfind("sim:", 0) == 0 || id.rfind("folder:", 0) == 0) continue;  // offered above already
-    source_->addItem(qs(j.value("vendor", "") + " " + j.value("model", "") + " — " + id), qs(id));
-    ++found;
-  }
-  state_->setText(found == 0 ? Tr::tr("Không thấy máy quét nào.") : Tr::tr("Tìm thấy %1 máy quét.").arg(found));
-  if (found > 0) source_->setCurrentIndex(2);
 }
 
 void ScanScreen::start(const QString& source, const QString& faults) {
