@@ -40,11 +40,7 @@ AdjudicationScreen::AdjudicationScreen(Station& station, QWidget* parent) : Scre
   picture_ = new SheetPicture(splitter);
   auto* ruling = new QWidget(splitter);
   auto* r = new QVBoxLayout(ruling);
-  targets_ = new QTableWidget(0, 4, ruling);
-  targets_->setHorizontalHeaderLabels({Tr::tr("Người ứng cử"), Tr::tr("Máy đọc"), Tr::tr("Điểm"), Tr::tr("Ban kiểm phiếu quyết định")});
-  targets_->horizontalHeader()->setStretchLastSection(true);
-  targets_->verticalHeader()->hide();
-  targets_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  targets_ = read_only_table({Tr::tr("Người ứng cử"), Tr::tr("Máy đọc"), Tr::tr("Điểm"), Tr::tr("Ban kiểm phiếu quyết định")}, 0, ruling);
   r->addWidget(targets_, 1);
   r->addWidget(new QLabel(Tr::tr("Phát hiện trên tờ phiếu (làm phiếu không hợp lệ):"), ruling));
   for (const auto f : kRulableFlags) {
@@ -66,8 +62,6 @@ AdjudicationScreen::AdjudicationScreen(Station& station, QWidget* parent) : Scre
   message_->setWordWrap(true);
   r->addWidget(message_);
   splitter->setSizes({380, 480, 420});
-  targets_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  targets_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
   queue_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   queue_->horizontalHeader()->setSectionResizeMode(WaitingSheetsModel::contest, QHeaderView::Stretch);
   queue_->setWordWrap(false);

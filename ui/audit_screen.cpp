@@ -48,12 +48,7 @@ AuditScreen::AuditScreen(Station& station, QWidget* parent) : Screen(station, pa
   progress_->setValue(0);
   layout->addWidget(progress_);
   auto* splitter = new QSplitter(this);
-  problems_ = new QTableWidget(0, 3, splitter);
-  problems_->setHorizontalHeaderLabels({Tr::tr("Vị trí / tờ"), Tr::tr("Sai lệch"), Tr::tr("Ảnh")});
-  problems_->horizontalHeader()->setStretchLastSection(true);
-  problems_->verticalHeader()->hide();
-  problems_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  problems_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  problems_ = read_only_table({Tr::tr("Vị trí / tờ"), Tr::tr("Sai lệch"), Tr::tr("Ảnh")}, 1, splitter);
   picture_ = new SheetPicture(splitter);
   layout->addWidget(splitter, 1);
   connect(verify_, &QPushButton::clicked, this, &AuditScreen::verify);

@@ -26,18 +26,6 @@
 namespace kp::ui {
 namespace {
 
-QTableWidget* table(const QStringList& headers, QWidget* parent) {
-  auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
-  t->setHorizontalHeaderLabels(headers);
-  t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  t->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-  t->verticalHeader()->hide();
-  t->setSelectionBehavior(QAbstractItemView::SelectRows);
-  t->setSelectionMode(QAbstractItemView::SingleSelection);
-  t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  return t;
-}
-
 void put(QTableWidget* t, int row, int column, const QString& text) { t->setItem(row, column, new QTableWidgetItem(text)); }
 
 // Adds OK and Cancel under the form and shows the dialog; true when it was accepted.
@@ -89,7 +77,7 @@ SetupScreen::SetupScreen(Station& station, QWidget* parent) : Screen(station, pa
 
   auto* members_box = new QGroupBox(Tr::tr("Thành viên Ban kiểm phiếu và người quét"), this);
   auto* members_layout = new QVBoxLayout(members_box);
-  members_ = table({Tr::tr("Họ và tên"), Tr::tr("Vai trò"), Tr::tr("Người thêm")}, members_box);
+  members_ = read_only_table({Tr::tr("Họ và tên"), Tr::tr("Vai trò"), Tr::tr("Người thêm")}, 0, members_box);
   members_->setMaximumHeight(150);
   members_layout->addWidget(members_);
   auto* add = new QPushButton(Tr::tr("&Thêm thành viên…"), members_box);
@@ -99,8 +87,8 @@ SetupScreen::SetupScreen(Station& station, QWidget* parent) : Screen(station, pa
 
   auto* rounds_box = new QGroupBox(Tr::tr("Cuộc bầu và các lần bầu"), this);
   auto* rounds_layout = new QVBoxLayout(rounds_box);
-  rounds_ = table({Tr::tr("Cuộc bầu"), Tr::tr("Lần"), Tr::tr("Trạng thái"), Tr::tr("Số cần bầu"), Tr::tr("Phiếu phát ra"), Tr::tr("Mã mẫu phiếu")},
-                  rounds_box);
+  rounds_ = read_only_table({Tr::tr("Cuộc bầu"), Tr::tr("Lần"), Tr::tr("Trạng thái"), Tr::tr("Số cần bầu"), Tr::tr("Phiếu phát ra"), Tr::tr("Mã mẫu phiếu")},
+                            0, rounds_box);
   rounds_layout->addWidget(rounds_);
   auto* actions = new QHBoxLayout;
   issued_ = new QSpinBox(rounds_box);

@@ -3,6 +3,7 @@
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QHeaderView>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -90,6 +91,18 @@ void PinDialog::try_accept() {
       message_->clear();
     });
   }
+}
+
+QTableWidget* read_only_table(const QStringList& headers, int stretch_column, QWidget* parent) {
+  auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
+  t->setHorizontalHeaderLabels(headers);
+  t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  t->horizontalHeader()->setSectionResizeMode(stretch_column, QHeaderView::Stretch);
+  t->verticalHeader()->hide();
+  t->setSelectionBehavior(QAbstractItemView::SelectRows);
+  t->setSelectionMode(QAbstractItemView::SingleSelection);
+  t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  return t;
 }
 
 std::optional<std::string> second_member_agrees(Station& station, const QString& what, QWidget* parent) {

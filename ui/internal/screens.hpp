@@ -56,6 +56,10 @@ class PinDialog : public QDialog {
   int refused_ = 0;
 };
 
+// A table the screen fills and the user only reads and selects rows of: no row numbers, every
+// column as wide as its contents but `stretch_column`, which takes the room left.
+QTableWidget* read_only_table(const QStringList& headers, int stretch_column, QWidget* parent);
+
 // Asks a second committee member (not the one signed in) to agree; their name, or nothing.
 std::optional<std::string> second_member_agrees(Station& station, const QString& what, QWidget* parent);
 
