@@ -237,9 +237,8 @@ struct StationScreens : ::testing::Test {
     ASSERT_EQ(with_pin("member add " + test::quote_arg(db) + " 'Trần Thị Bình' --by 'Nguyễn Văn An'", "5678\n1234").exit_code, 0);
   }
 
-  static test::CommandResult with_pin(const std::string& arguments, const std::string& pins) {
-    return test::run_command("printf '%s\\n' " + test::quote_arg(pins) + " | QT_QPA_PLATFORM=offscreen " + test::quote_arg(KP_CLI_PATH) + " " + arguments);
-  }
+  // The program with PINs on its standard input, one per line.
+  static test::CommandResult with_pin(const std::string& arguments, const std::string& pins) { return test::run_cli_with_input(arguments, pins + "\n"); }
 
   // Renders `screen` (signed in as An) and gives every text on it, one per line.
   std::string screen_text(const std::string& screen, const std::string& extra = "", const std::string& lang = "vi") {

@@ -18,11 +18,6 @@ using ::testing::HasSubstr;
 
 void sql(const std::string& db, const std::string& statement) { EXPECT_EQ(test::exec_sql(db, statement), ""); }
 
-// The program with `input` on its standard input (PINs are never arguments: they would show in `ps`).
-test::CommandResult run_cli_with_input(const std::string& arguments, const std::string& input) {
-  return test::run_command("printf '%s' " + test::quote_arg(input) + " | " + test::quote_arg(KP_CLI_PATH) + " " + arguments);
-}
-
 std::string problems_of(const CongressDb& db) {
   std::string out;
   for (const auto& p : db.verify()) out += p.what + "\n";
@@ -101,11 +96,11 @@ TEST(Members, CommandLineReadsPinsFromStandardInput) {
   ASSERT_TRUE(c.db.has_value());
   c.db.reset();
   const std::string db = test::quote_arg(c.path);
-  EXPECT_EQ(run_cli_with_input("member add " + db + " 'Nguyễn Văn An'", "1234\n").exit_code, 0);
-  const auto refused = run_cli_with_input("--lang en member add " + db + " 'Trần Thị Bình' --by 'Nguyễn Văn An'", "5678\n0000\n");
+  EXPECT_EQ(test::run_cli_with_input("member add " + db + " 'Nguyễn Văn An'", "1234\n").exit_code, 0);
+  const auto refused = test::run_cli_with_input("--lang en member add " + db + " 'Trần Thị Bình' --by 'Nguyễn Văn An'", "5678\n0000\n");
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("Wrong PIN for Nguyễn Văn An"));
-  EXPECT_EQ(run_cli_with_input("member add " + db + " 'Trần Thị Bình' --role operator --by 'Nguyễn Văn An'", "5678\n1234\n").exit_code, 0);
+  EXPECT_EQ(test::run_cli_with_input("member add " + db + " 'Trần Thị Bình' --role operator --by 'Nguyễn Văn An'", "5678\n1234\n").exit_code, 0);
   const auto list = test::run_cli("member list " + db);
   EXPECT_THAT(list.out, HasSubstr(R"({"added_at":)"));
   EXPECT_THAT(list.out, HasSubstr(R"("added_by":"Nguyễn Văn An","name":"Trần Thị Bình","role":"operator"})"));

@@ -90,6 +90,10 @@ CommandResult run_command(const std::string& command_line) {
 
 CommandResult run_cli(const std::string& arguments) { return run_command(quote_arg(KP_CLI_PATH) + " " + arguments); }
 
+CommandResult run_cli_with_input(const std::string& arguments, const std::string& input) {
+  return run_command("printf '%s' " + quote_arg(input) + " | " + quote_arg(KP_CLI_PATH) + " " + arguments);
+}
+
 int spawn_process(const std::vector<std::string>& args, SpawnOptions options) {
   std::vector<std::string> copy = args;
   std::vector<char*> argv;

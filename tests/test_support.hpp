@@ -45,6 +45,8 @@ struct CommandResult {
 CommandResult run_command(const std::string& command_line);
 // Runs the kiemphieu program with the given (already quoted) arguments.
 CommandResult run_cli(const std::string& arguments);
+// The same with `input` on its standard input (PINs are never arguments: they would show in `ps`).
+CommandResult run_cli_with_input(const std::string& arguments, const std::string& input);
 
 std::string quote_arg(const std::string& s);
 
