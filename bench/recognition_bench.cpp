@@ -215,6 +215,8 @@ int memory_child(const std::string& folder, int images) {
 }
 
 void register_audit_verify_benchmark(int sheets);  // tally_bench.cpp
+void station_pipeline_overhead(const std::vector<std::string>& files);  // station_bench.cpp
+void two_sided_latency(double images_per_minute, int sheets);            // station_bench.cpp
 
 // The scanner layer keeping up with a scanner: `kiemphieu scan` (the program itself, in its own
 // process) feeds the committed deck from the simulated scanner at `images_per_minute` into a
@@ -258,6 +260,7 @@ int main(int argc, char** argv) {
   register_audit_verify_benchmark(flag_value(argc, argv, "kp_verify_sheets", 10000));
   const double scan_speed = flag_value(argc, argv, "kp_scan_speed", 300);
   const int memory_images = flag_value(argc, argv, "kp_memory_images", 10000);
+  const int two_sided_sheets = flag_value(argc, argv, "kp_two_sided_sheets", 40);
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.rfind("--kp_memory_child=", 0) == 0) return memory_child(arg.substr(18), memory_images);
@@ -291,6 +294,8 @@ int main(int argc, char** argv) {
                 << "× faster; recognition from BGR " << m.at("BM_Recognize_A4_200dpi_Bgr") << " ms\n";
     }
   }
+
+  station_pipeline_overhead(fixture.jpeg_file_list);
 
   // Accuracy on a large generated deck: the committed-deck test's budgets, reported.
   const fs::path deck = fs::temp_directory_path() / ("kp-bench-deck-" + std::to_string(::getpid()));
@@ -336,5 +341,6 @@ int main(int argc, char** argv) {
   fs::remove_all(fixture.files, ec);
   scanner_end_to_end(scan_speed);
   scanner_end_to_end(1e6);  // unthrottled: how far above the scanner the pipeline can go
+  two_sided_latency(scan_speed, two_sided_sheets);
   return 0;
 }

@@ -1,16 +1,21 @@
+#include <CLI/CLI.hpp>
+
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <map>
 #include <set>
 
 #include <openssl/rand.h>
 
-#include "cli/election_report.hpp"
+#include "station/election_summary.hpp"
+#include "station/reading.hpp"
 #include "cli/preparation.hpp"
-#include "cli/report_writer.hpp"
+#include "station/record.hpp"
 #include "config/layout.hpp"
 #include "config/load.hpp"
 #include "printing/ballot_renderer.hpp"
@@ -89,7 +94,7 @@ namespace {
 
 int write_synthetic_deck(const Prepared& p, const std::string& out_dir, int sheets, std::uint64_t seed, Lang lang,
                          synth::DeckSummary* summary_out = nullptr) {
-  const synth::BlankProvider blank = blank_ballot;
+  const synth::BlankProvider blank = station::blank_ballot;
   synth::DeckOptions options;
   options.sheets = sheets;
   options.seed = seed;
@@ -108,7 +113,7 @@ int write_synthetic_deck(const Prepared& p, const std::string& out_dir, int shee
 // demo shows of recognition's accuracy (the count itself comes from the congress database).
 int score_deck(const Prepared& p, const fs::path& deck, Lang lang) {
   const bool en = lang == Lang::en;
-  const recognition::BlankProvider blank = blank_ballot;
+  const recognition::BlankProvider blank = station::blank_ballot;
   auto recognizer = recognition::Recognizer::create(*p.election, p.layouts, blank);
   if (!recognizer) {
     print_error(recognizer.error(), lang);
@@ -141,8 +146,8 @@ int score_deck(const Prepared& p, const fs::path& deck, Lang lang) {
 int run_check(const CheckArgs& args, Lang lang) {
   const auto p = prepare(config::load_election_file(args.election_path), lang);
   if (!p) return 1;
-  std::cout << (args.json ? election_summary_json(*p->election, p->layouts, p->warnings) + "\n"
-                          : election_summary_text(*p->election, p->layouts, lang));
+  std::cout << (args.json ? station::election_summary_json(*p->election, p->layouts, p->warnings) + "\n"
+                          : station::election_summary_text(*p->election, p->layouts, lang));
   return 0;
 }
 
@@ -165,7 +170,7 @@ int run_demo(const DemoArgs& args, Lang lang) {
   const bool en = lang == Lang::en;
   const auto p = prepare(config::parse_election(sample::kExampleCongressToml, "example-congress.toml"), lang);
   if (!p) return 1;
-  std::cout << election_summary_text(*p->election, p->layouts, lang) << '\n';
+  std::cout << station::election_summary_text(*p->election, p->layouts, lang) << '\n';
   const fs::path out(args.out_dir);
   std::error_code ec;
   fs::create_directories(out, ec);
@@ -251,6 +256,38 @@ int run_demo(const DemoArgs& args, Lang lang) {
             << (en ? "Ballots: " : "Phiếu bầu: ") << (out / "ballots").string() << '\n'
             << (en ? "Sheets waiting for the committee: kiemphieu waiting " : "Tờ chờ Ban kiểm phiếu: kiemphieu waiting ") << db << '\n';
   return 0;
+}
+
+void add_definition_commands(CLI::App& app, CommandLine& line) {
+  auto check = std::make_shared<CheckArgs>();
+  auto* check_cmd = app.add_subcommand("check", "Kiểm tra tệp định nghĩa cuộc bầu / validate an election definition");
+  check_cmd->add_option("election", check->election_path, "ELECTION.toml")->required();
+  check_cmd->add_flag("--json", check->json, "JSON output");
+
+  auto ballots = std::make_shared<BallotsArgs>();
+  auto* ballots_cmd = app.add_subcommand("ballots", "In phiếu bầu (PDF, PNG, layout.json) / write printable ballots");
+  ballots_cmd->add_option("election", ballots->election_path, "ELECTION.toml")->required();
+  ballots_cmd->add_option("--out", ballots->out_dir, "DIR")->required();
+  ballots_cmd->add_option("--dpi", ballots->dpi, "PNG resolution (default 200)")->check(CLI::Range(50, 1200));
+  ballots_cmd->add_option("--count", ballots->count, "ballots per contest in the PDF (default 1)")->check(CLI::Range(1, 100000));
+
+
+  auto synth = std::make_shared<SynthArgs>();
+  auto* synth_cmd = app.add_subcommand("synth", "Tạo bộ ảnh quét mô phỏng có đáp án / write a synthetic scanned deck with ground truth");
+  synth_cmd->add_option("election", synth->election_path, "ELECTION.toml")->required();
+  synth_cmd->add_option("--out", synth->out_dir, "DIR")->required();
+  synth_cmd->add_option("--sheets", synth->sheets, "number of sheets (default 40)")->check(CLI::Range(1, 1000000));
+  synth_cmd->add_option("--seed", synth->seed, "seed; the same seed gives the same deck (default 1)");
+
+  auto demo = std::make_shared<DemoArgs>();
+  auto* demo_cmd = app.add_subcommand("demo", "Chạy đại hội mẫu từ đầu đến cuối / run the example congress end to end");
+  demo_cmd->add_option("--out", demo->out_dir, "DIR (default demo-output)");
+  demo_cmd->add_option("--sheets", demo->sheets, "sheets in the scanned deck (default 40)")->check(CLI::Range(1, 100000));
+  demo_cmd->add_option("--seed", demo->seed, "deck seed (default 2025)");
+  line.add(check_cmd, [check](Lang lang) { return run_check(*check, lang); });
+  line.add(ballots_cmd, [ballots](Lang lang) { return run_ballots(*ballots, lang); });
+  line.add(synth_cmd, [synth](Lang lang) { return run_synth(*synth, lang); });
+  line.add(demo_cmd, [demo](Lang lang) { return run_demo(*demo, lang); });
 }
 
 }  // namespace kp::cli

@@ -5,16 +5,23 @@
 #include <mutex>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "common/files.hpp"
+#include "common/words.hpp"
 #include "cli/preparation.hpp"
-#include "cli/report_writer.hpp"
-#include "cli/sheet_reading.hpp"
+#include "station/pipeline.hpp"
+#include "station/reading.hpp"
+#include "station/record.hpp"
+#include "station/replay.hpp"
 #include "recognition/evidence_json.hpp"
 #include "recognition/image_io.hpp"
 #include "recognition/recognizer.hpp"
@@ -39,44 +46,6 @@ template <class T>
 bool reported(const Result<T>& result, Lang lang) {
   if (!result) print_error(result.error(), lang);
   return static_cast<bool>(result);
-}
-
-// Recognises the files on all cores; `each` sees them in input order.
-template <class Each>
-void recognise_in_order(const recognition::Recognizer& r, const std::vector<std::string>& files, int threads, Each each) {
-  const std::size_t n = files.size();
-  std::vector<std::optional<std::pair<Result<Image>, SideEvidence>>> done(n);
-  std::mutex mutex;
-  std::condition_variable ready;
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
-      auto image = recognition::read_image_file(files[i]);
-      SideEvidence e;
-      if (image) {
-        e = r.recognize(image->view());
-      } else {
-        e.reasons.push_back(image.error().code == "corrupt_image" ? Rejection::corrupt_image : Rejection::unreadable_file);
-      }
-      {
-        std::lock_guard lock(mutex);
-        done[i].emplace(std::move(image), std::move(e));
-      }
-      ready.notify_all();
-    }
-  };
-  const std::size_t count = std::min<std::size_t>(n, threads > 0 ? static_cast<std::size_t>(threads)
-                                                                  : std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::jthread> pool;
-  for (std::size_t t = 0; t < count; ++t) pool.emplace_back(work);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::unique_lock lock(mutex);
-    ready.wait(lock, [&] { return done[i].has_value(); });
-    auto item = std::move(*done[i]);
-    done[i].reset();
-    lock.unlock();
-    each(i, item.first, item.second);
-  }
 }
 
 // "[██████····]" — 30 cells, for progress on stderr.
@@ -109,33 +78,52 @@ int run_init(const InitArgs& args, Lang lang) {
 int run_ingest(const IngestArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  auto recognizer = recognizer_for(*db);
+  auto recognizer = station::recognizer_for(*db);
   if (!reported(recognizer, lang)) return 1;
-  const Thresholds& t = db->election().thresholds;
   // The files given are one batch: its start and end are in the log, and a killed run leaves it
   // open until the next batch ends it as interrupted.
   const auto batch = db->start_batch("files", "", "");
   if (!reported(batch, lang)) return 1;
+  // Papers as a scanner would give them (NAME-front.* with NAME-back.*), every side recognised
+  // on all cores in the order given, each paper stored by the one pipeline once both its sides are read.
+  const std::vector<station::Paper> papers = station::papers_of(args.images);
+  std::vector<std::string> files;
+  std::vector<std::size_t> paper_of;
+  for (std::size_t p = 0; p < papers.size(); ++p) {
+    files.push_back(papers[p].first.path);
+    paper_of.push_back(p);
+    if (papers[p].second) {
+      files.push_back(papers[p].second->path);
+      paper_of.push_back(p);
+    }
+  }
+  station::SheetPipeline pipeline(*db, *recognizer);
+  std::vector<SideEvidence> evidence;
   int failures = 0;
-  recognise_in_order(*recognizer, args.images, args.threads, [&](std::size_t i, const Result<Image>& image, const SideEvidence& e) {
-    const std::string& path = args.images[i];
-    if (!image) {
-      print_error(image.error(), lang);
-      ++failures;
-      std::cout << nlohmann::json{{"image", path}, {"status", "not_stored"}, {"reasons", {image.error().code}}}.dump() << '\n';
-      return;
-    }
-    const auto outcome = db->ingest(sheet_input(path, path, e, t, *batch));
-    if (!outcome) {
-      print_error(outcome.error(), lang);
+  station::recognise_in_order(*recognizer, files, args.threads, [&](std::size_t i, const Result<Image>& image, const SideEvidence& e) {
+    if (!image) print_error(image.error(), lang);
+    evidence.push_back(e);
+    const station::Paper& paper = papers[paper_of[i]];
+    if (evidence.size() < (paper.second ? 2u : 1u)) return;
+    const auto stored = pipeline.store(paper, evidence, *batch);
+    evidence.clear();
+    if (!stored) {
+      print_error(stored.error(), lang);
       ++failures;
       return;
     }
-    std::cout << nlohmann::json{{"image", path}, {"sheet_id", outcome->sheet.id}, {"duplicate", outcome->duplicate}, {"round", outcome->sheet.round},
-                                {"status", to_string(outcome->sheet.status)}, {"wait_reasons", outcome->sheet.wait_reasons}}
-                     .dump()
-              << '\n'
-              << std::flush;
+    for (const auto& name : stored->unreadable) {
+      ++failures;
+      std::cout << nlohmann::json{{"image", name}, {"status", "not_stored"}, {"reasons", {"unreadable_file"}}}.dump() << '\n';
+    }
+    for (const auto& side : stored->sides) {
+      const auto& o = side.outcome;
+      std::cout << nlohmann::json{{"image", side.image}, {"sheet_id", o.sheet.id}, {"duplicate", o.duplicate}, {"round", o.sheet.round},
+                                  {"status", to_string(o.sheet.status)}, {"wait_reasons", tally::reason_codes(o.sheet.wait_reasons)}}
+                       .dump()
+                << '\n'
+                << std::flush;
+    }
   });
   if (!reported(db->end_batch(*batch, "done"), lang)) return 1;
   return failures == 0 ? 0 : 1;
@@ -186,12 +174,42 @@ int run_waiting(const DbArgs& args, Lang lang) {
   if (!db) return 1;
   const auto sheets = db->sheets();
   if (!reported(sheets, lang)) return 1;
-  for (const auto& s : *sheets) {
-    if (s.status != tally::SheetStatus::waiting) continue;
-    std::cout << nlohmann::json{{"sheet_id", s.id}, {"image", s.image_name}, {"contest_id", s.contest_id}, {"side", s.side},
-                                {"serial", s.serial}, {"wait_reasons", s.wait_reasons}}
-                     .dump()
-              << '\n';
+  const auto summary = db->count();
+  if (!reported(summary, lang)) return 1;
+  std::map<std::int64_t, const tally::SheetRow*> by_id;
+  for (const auto& s : *sheets) by_id[s.id] = &s;
+  const bool en = lang == Lang::en;
+  // Ballots that wait: each side that waits with its own reasons, and a ballot whose other
+  // side has not arrived with that reason on the side that is in.
+  std::vector<std::pair<const tally::SheetRow*, std::vector<tally::WaitReason>>> shown;
+  for (const auto& b : summary->ballots) {
+    if (b.status != tally::SheetStatus::waiting || b.conflicting) continue;
+    for (const auto id : b.sheet_ids) {
+      const tally::SheetRow* s = by_id.at(id);
+      if (s->status == tally::SheetStatus::waiting) shown.emplace_back(s, s->wait_reasons);
+      else if (!b.reasons.empty()) shown.emplace_back(s, b.reasons);
+    }
+  }
+  if (!args.json) {
+    std::cout << (en ? "Ballots waiting for the committee: " : "Tờ phiếu chờ Ban kiểm phiếu: ") << summary->waiting << '\n';
+  }
+  for (const auto& [s, reasons] : shown) {
+    if (args.json) {
+      std::cout << nlohmann::json{{"sheet_id", s->id}, {"image", s->image_name}, {"contest_id", s->contest_id}, {"side", s->side},
+                                  {"serial", s->serial}, {"wait_reasons", tally::reason_codes(reasons)}}
+                       .dump()
+                << '\n';
+      continue;
+    }
+    std::string said;
+    for (const auto& r : reasons) said += (said.empty() ? "" : "; ") + tally::say(r, db->election(), lang);
+    const auto side = parse_side(s->side);
+    std::cout << "#" << s->id << "  " << s->contest_id << (en ? ", ballot no. " : ", phiếu số ") << s->serial << ", "
+              << (side ? words::say(*side, lang) : s->side) << ": " << said << '\n';
+  }
+  if (!args.json && !shown.empty()) {
+    std::cout << (en ? "Record a ruling: kiemphieu adjudicate DB NUMBER … (the number after #)\n"
+                     : "Ghi quyết định: kiemphieu adjudicate DB SỐ … (số sau dấu #)\n");
   }
   return 0;
 }
@@ -237,21 +255,25 @@ int run_results(const DbArgs& args, Lang lang) {
   if (!reported(summary, lang)) return 1;
   if (args.json) {
     auto j = nlohmann::ordered_json::parse(tally::results_json(summary->results));
+    // "sheets" keeps its keys: counted and waiting are ballots, rejected are sides.
     j["sheets"] = {{"counted", summary->counted}, {"waiting", summary->waiting}, {"rejected", summary->rejected},
                    {"conflicting_serials", summary->conflicting_serials}};
+    j["ballots"] = {{"counted", summary->counted}, {"waiting", summary->waiting}};
+    j["sides"] = {{"counted", summary->sides.counted}, {"waiting", summary->sides.waiting}, {"rejected", summary->sides.rejected}};
     j["final"] = summary->final;
+    j["provisional_because"] = summary->provisional_because;
     std::cout << j.dump() << '\n';
     return 0;
   }
   const bool en = lang == Lang::en;
-  std::cout << (en ? "Sheets: counted " : "Tờ phiếu: đã đếm ") << summary->counted << (en ? ", waiting for the committee " : ", chờ Ban kiểm phiếu ")
-            << summary->waiting << (en ? ", refused " : ", bị từ chối ") << summary->rejected
-            << (summary->conflicting_serials > 0 ? (en ? ", serials counted twice (not counted until settled) " : ", số phiếu trùng số sê-ri (chưa đếm cho đến khi giải quyết) ")
+  std::string provisional;
+  for (const auto& code : summary->provisional_because) provisional += (provisional.empty() ? "" : "; ") + words::say(words::Kind::provisional, code, lang);
+  std::cout << (en ? "Ballots: counted " : "Tờ phiếu: đã đếm ") << summary->counted << (en ? ", waiting for the committee " : ", chờ Ban kiểm phiếu ")
+            << summary->waiting << (en ? "; sides refused " : "; mặt giấy bị từ chối ") << summary->rejected
+            << (summary->conflicting_serials > 0 ? (en ? "; serials counted twice (not counted until settled) " : "; số phiếu trùng số sê-ri (chưa đếm cho đến khi giải quyết) ")
                                                  : "")
             << (summary->conflicting_serials > 0 ? std::to_string(summary->conflicting_serials) : std::string()) << '\n'
-            << (summary->final ? (en ? "FINAL RESULT\n\n" : "KẾT QUẢ CHÍNH THỨC\n\n")
-                               : (en ? "PROVISIONAL: ballots wait, ballots issued are missing or reconciliation fails\n\n"
-                                     : "TẠM THỜI: còn phiếu chờ xem xét, chưa nhập số phiếu phát ra hoặc đối chiếu không khớp\n\n"))
+            << (summary->final ? (en ? "FINAL RESULT\n\n" : "KẾT QUẢ CHÍNH THỨC\n\n") : (en ? "PROVISIONAL: " : "TẠM THỜI: ") + provisional + "\n\n")
             << tally::results_text(db->election(), summary->results, lang);
   return 0;
 }
@@ -259,14 +281,12 @@ int run_results(const DbArgs& args, Lang lang) {
 int run_report(const DbArgs& args, const std::string& out_dir, const std::string& by, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  const auto summary = db->count();
-  if (!reported(summary, lang)) return 1;
-  ReportContext context{summary->waiting, summary->final, db->key_fingerprint(), summary->contests, {}};
-  for (const auto& s : summary->standing) context.closed_at.push_back(s.closed_at);
-  const auto written = write_reports(db->election(), summary->results, context, out_dir, lang);
-  for (const auto& path : written) std::cout << path << '\n';
-  if (!by.empty() && !reported(db->record_documents("record", by, written), lang)) return 1;
-  return 0;
+  const auto record = station::write_record(*db, out_dir, lang);
+  if (!reported(record, lang)) return 1;
+  for (const auto& e : record->errors) print_error(e, lang);
+  for (const auto& path : record->written) std::cout << path << '\n';
+  if (!by.empty() && !reported(db->record_documents("record", by, record->written), lang)) return 1;
+  return record->errors.empty() ? 0 : 1;
 }
 
 int run_export(const DbArgs& args, const std::string& out_dir, Lang lang) {
@@ -300,27 +320,20 @@ int run_audit_verify(const DbArgs& args, Lang lang) {
 int run_audit_replay(const DbArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  const auto sheets = db->sheets();
-  if (!reported(sheets, lang)) return 1;
-  auto recognizer = recognizer_for(*db);
-  if (!reported(recognizer, lang)) return 1;
-  std::vector<std::string> files;
-  for (const auto& s : *sheets) files.push_back((fs::path(db->images_dir()) / s.stored_file).string());
-  int differences = 0;
-  recognise_in_order(*recognizer, files, 0, [&](std::size_t i, const Result<Image>&, const SideEvidence& e) {
-    const auto& s = (*sheets)[i];
-    const std::string again = recognition::recognition_json_line(s.image_name, e, db->election().thresholds);
-    if (again != s.recognition) {
-      ++differences;
-      std::cout << nlohmann::json{{"sheet_id", s.id}, {"image", s.image_name}, {"stored", s.recognition}, {"replayed", again}}.dump() << '\n';
+  std::size_t shown = 0;
+  const auto differences = station::replay(*db, 0, [&](std::size_t done, std::size_t total, const station::ReplayDifference* d) {
+    if (d != nullptr) {
+      ++shown;
+      std::cout << nlohmann::json{{"sheet_id", d->sheet_id}, {"image", d->image}, {"stored", d->stored}, {"replayed", d->replayed}}.dump() << '\n';
     }
-    std::cerr << '\r' << progress_bar(i + 1, files.size()) << (lang == Lang::en ? " replayed " : " đã đọc lại ") << i + 1 << '/' << files.size()
-              << (differences > 0 ? (lang == Lang::en ? ", differences " : ", khác biệt ") + std::to_string(differences) : std::string()) << std::flush;
+    std::cerr << '\r' << progress_bar(done, total) << (lang == Lang::en ? " replayed " : " đã đọc lại ") << done << '/' << total
+              << (shown > 0 ? (lang == Lang::en ? ", differences " : ", khác biệt ") + std::to_string(shown) : std::string()) << std::flush;
   });
+  if (!reported(differences, lang)) return 1;
   std::cerr << '\n'
-            << (differences == 0 ? (lang == Lang::en ? "replay: every sheet reads exactly as recorded\n" : "đọc lại: mọi tờ khớp đúng như đã ghi\n")
-                                 : (lang == Lang::en ? "replay: differences found\n" : "đọc lại: có khác biệt\n"));
-  return differences == 0 ? 0 : 1;
+            << (*differences == 0 ? (lang == Lang::en ? "replay: every sheet reads exactly as recorded\n" : "đọc lại: mọi tờ khớp đúng như đã ghi\n")
+                                  : (lang == Lang::en ? "replay: differences found\n" : "đọc lại: có khác biệt\n"));
+  return *differences == 0 ? 0 : 1;
 }
 
 namespace {
@@ -409,6 +422,126 @@ int run_round_ballots(const RoundArgs& args, Lang lang) {
   }
   std::sort(written.begin(), written.end());
   return reported(db->record_documents("ballots", args.by, written), lang) ? 0 : 1;
+}
+
+void add_congress_commands(CLI::App& app, CommandLine& line) {
+  auto init = std::make_shared<InitArgs>();
+  auto* init_cmd = app.add_subcommand("init", "Tạo cơ sở dữ liệu đại hội / create a congress database");
+  init_cmd->add_option("db", init->db_path, "CONGRESS.db")->required();
+  init_cmd->add_option("election", init->election_path, "ELECTION.toml")->required();
+
+  auto ingest = std::make_shared<IngestArgs>();
+  auto* ingest_cmd = app.add_subcommand("ingest", "Đọc và lưu ảnh quét vào cơ sở dữ liệu / recognise and store scanned sides");
+  ingest_cmd->add_option("db", ingest->db_path, "CONGRESS.db")->required();
+  ingest_cmd->add_option("images", ingest->images, "IMAGE…")->required();
+  ingest_cmd->add_option("--threads", ingest->threads, "recognition threads (default: one per core)")->check(CLI::Range(1, 256));
+
+  auto issued = std::make_shared<IssuedArgs>();
+  auto* issued_cmd = app.add_subcommand("issued", "Nhập số phiếu phát ra / enter ballots issued for a contest");
+  issued_cmd->add_option("db", issued->db_path, "CONGRESS.db")->required();
+  issued_cmd->add_option("contest", issued->contest_id, "CONTEST")->required();
+  issued_cmd->add_option("count", issued->count, "N")->required()->check(CLI::NonNegativeNumber);
+  issued_cmd->add_option("--by", issued->by, "who entered it")->required();
+
+  auto member = std::make_shared<MemberArgs>();
+  auto member_list = std::make_shared<DbArgs>();
+  auto* member_cmd = app.add_subcommand("member", "Thành viên Ban kiểm phiếu và mã PIN / committee members and their PINs");
+  member_cmd->require_subcommand(1);
+  auto* member_add_cmd = member_cmd->add_subcommand("add", "register a member; PIN on stdin (then the consenting member's PIN)");
+  member_add_cmd->add_option("db", member->db_path, "CONGRESS.db")->required();
+  member_add_cmd->add_option("name", member->name, "full name")->required();
+  member_add_cmd->add_option("--role", member->role, "committee (default) or operator")->check(CLI::IsMember({"committee", "operator"}));
+  member_add_cmd->add_option("--by", member->by, "the committee member who consents (needed once there is one)");
+  auto* member_list_cmd = member_cmd->add_subcommand("list", "the registered members, one JSON line each");
+  member_list_cmd->add_option("db", member_list->db_path, "CONGRESS.db")->required();
+
+
+  auto round = std::make_shared<RoundArgs>();
+  auto* round_cmd = app.add_subcommand("round", "Các lần bầu của mỗi cuộc bầu / rounds of each contest");
+  round_cmd->require_subcommand(1);
+  auto* round_list_cmd = round_cmd->add_subcommand("list", "rounds, their state, issued and result");
+  round_list_cmd->add_option("db", round->db_path, "CONGRESS.db")->required();
+  round_list_cmd->add_flag("--json", round->json, "JSON output");
+  auto* round_close_cmd = round_cmd->add_subcommand("close", "close the contest's open round and record its result");
+  round_close_cmd->add_option("db", round->db_path, "CONGRESS.db")->required();
+  round_close_cmd->add_option("contest", round->contest_id, "CONTEST")->required();
+  round_close_cmd->add_option("--by", round->members, "two committee members")->required()->expected(2);
+  auto* round_open_cmd = round_cmd->add_subcommand("open", "open a further round (after a tie or unfilled seats)");
+  round_open_cmd->add_option("db", round->db_path, "CONGRESS.db")->required();
+  round_open_cmd->add_option("contest", round->contest_id, "CONTEST")->required();
+  round_open_cmd->add_option("--candidate", round->candidates, "candidate id put to the round (repeat)")->required();
+  round_open_cmd->add_option("--seats", round->seats, "seats put to the round")->required()->check(CLI::Range(1, 1000));
+  round_open_cmd->add_option("--decision", round->decision, "the congress's decision, for the record")->required();
+  round_open_cmd->add_option("--by", round->members, "two committee members")->required()->expected(2);
+  auto* round_ballots_cmd = round_cmd->add_subcommand("ballots", "print the ballots of the contest's open round");
+  round_ballots_cmd->add_option("db", round->db_path, "CONGRESS.db")->required();
+  round_ballots_cmd->add_option("contest", round->contest_id, "CONTEST")->required();
+  round_ballots_cmd->add_option("--out", round->out_dir, "DIR")->required();
+  round_ballots_cmd->add_option("--dpi", round->dpi, "PNG resolution (default 200)")->check(CLI::Range(50, 1200));
+  round_ballots_cmd->add_option("--count", round->count, "ballots in the PDF (default 1)")->check(CLI::Range(1, 100000));
+  round_ballots_cmd->add_option("--by", round->by, "who prints them: the files then go into the audit log with their hashes");
+
+  auto waiting = std::make_shared<DbArgs>();
+  auto* waiting_cmd = app.add_subcommand("waiting", "Liệt kê tờ phiếu chờ Ban kiểm phiếu / list sheets waiting for the committee");
+  waiting_cmd->add_option("db", waiting->db_path, "CONGRESS.db")->required();
+  waiting_cmd->add_flag("--json", waiting->json, "one JSON line per waiting side, reasons as codes");
+
+  auto adjudicate = std::make_shared<AdjudicateArgs>();
+  auto* adjudicate_cmd = app.add_subcommand("adjudicate", "Ghi quyết định của Ban kiểm phiếu / record the committee's ruling on a sheet");
+  adjudicate_cmd->add_option("db", adjudicate->db_path, "CONGRESS.db")->required();
+  adjudicate_cmd->add_option("sheet", adjudicate->sheet_id, "SHEET id")->required();
+  adjudicate_cmd->add_option("--mark", adjudicate->marks, "CANDIDATE=STATE, one per target");
+  adjudicate_cmd->add_flag("--set-aside", adjudicate->set_aside, "keep the sheet but never count it (a photocopy, a second scan)");
+  adjudicate_cmd->add_option("--flag", adjudicate->flags, "no_stamp | write_in | identifying_mark");
+  adjudicate_cmd->add_option("--reason", adjudicate->reason, "why")->required();
+  adjudicate_cmd->add_option("--by", adjudicate->members, "two committee members")->required()->expected(2);
+
+  auto results = std::make_shared<DbArgs>();
+  auto* results_cmd = app.add_subcommand("results", "Kết quả theo cơ sở dữ liệu / results from the congress database");
+  results_cmd->add_option("db", results->db_path, "CONGRESS.db")->required();
+  results_cmd->add_flag("--json", results->json, "JSON output");
+
+  auto report = std::make_shared<DbArgs>();
+  auto report_dir = std::make_shared<std::string>();
+  auto report_by = std::make_shared<std::string>();
+  auto* report_cmd = app.add_subcommand("report", "Viết biên bản kiểm phiếu (PDF, JSON, CSV) / write the counting record");
+  report_cmd->add_option("db", report->db_path, "CONGRESS.db")->required();
+  report_cmd->add_option("--out", *report_dir, "DIR")->required();
+  report_cmd->add_option("--by", *report_by, "who writes it: the files then go into the audit log with their hashes");
+
+  auto export_args = std::make_shared<DbArgs>();
+  auto export_dir = std::make_shared<std::string>();
+  auto* export_cmd = app.add_subcommand("export", "Xuất phiếu dạng NIST SP 1500-103 kèm gốc Merkle đã ký / export cast vote records");
+  export_cmd->add_option("db", export_args->db_path, "CONGRESS.db")->required();
+  export_cmd->add_option("--out", *export_dir, "DIR")->required();
+
+  auto audit = std::make_shared<DbArgs>();
+  auto* audit_cmd = app.add_subcommand("audit", "Kiểm tra nhật ký và ảnh / check the audit trail");
+  audit_cmd->require_subcommand(1);
+  auto* verify_cmd = audit_cmd->add_subcommand("verify", "chain, signatures, images, sheet states");
+  verify_cmd->add_option("db", audit->db_path, "CONGRESS.db")->required();
+  auto* replay_cmd = audit_cmd->add_subcommand("replay", "re-run recognition on every stored image and compare");
+  replay_cmd->add_option("db", audit->db_path, "CONGRESS.db")->required();
+  auto audited_export = std::make_shared<std::string>();
+  auto* audit_export_cmd = audit_cmd->add_subcommand("export", "check an export: record hashes, Merkle root, signature");
+  audit_export_cmd->add_option("dir", *audited_export, "DIR")->required();
+  line.add(init_cmd, [init](Lang lang) { return run_init(*init, lang); });
+  line.add(ingest_cmd, [ingest](Lang lang) { return run_ingest(*ingest, lang); });
+  line.add(issued_cmd, [issued](Lang lang) { return run_issued(*issued, lang); });
+  line.add(member_add_cmd, [member](Lang lang) { return run_member_add(*member, lang); });
+  line.add(member_list_cmd, [member_list](Lang lang) { return run_member_list(*member_list, lang); });
+  line.add(round_list_cmd, [round](Lang lang) { return run_round_list(*round, lang); });
+  line.add(round_open_cmd, [round](Lang lang) { return run_round_open(*round, lang); });
+  line.add(round_close_cmd, [round](Lang lang) { return run_round_close(*round, lang); });
+  line.add(round_ballots_cmd, [round](Lang lang) { return run_round_ballots(*round, lang); });
+  line.add(waiting_cmd, [waiting](Lang lang) { return run_waiting(*waiting, lang); });
+  line.add(adjudicate_cmd, [adjudicate](Lang lang) { return run_adjudicate(*adjudicate, lang); });
+  line.add(results_cmd, [results](Lang lang) { return run_results(*results, lang); });
+  line.add(report_cmd, [report, report_dir, report_by](Lang lang) { return run_report(*report, *report_dir, *report_by, lang); });
+  line.add(export_cmd, [export_args, export_dir](Lang lang) { return run_export(*export_args, *export_dir, lang); });
+  line.add(audit_export_cmd, [audited_export](Lang lang) { return run_audit_export(*audited_export, lang); });
+  line.add(verify_cmd, [audit](Lang lang) { return run_audit_verify(*audit, lang); });
+  line.add(replay_cmd, [audit](Lang lang) { return run_audit_replay(*audit, lang); });
 }
 
 }  // namespace kp::cli

@@ -7,10 +7,6 @@
 
 namespace kp::cli {
 
-Result<Image> blank_ballot(const config::ContestLayout& layout, Side side, int dpi) {
-  return printing::render_side(layout, side, dpi, 0);
-}
-
 void print_error(const Error& e, Lang lang) {
   std::cerr << (e.where.empty() ? std::string() : e.where + ": ") << (lang == Lang::en ? "error: " : "lỗi: ")
             << e.message.in(lang) << '\n';

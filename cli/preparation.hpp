@@ -29,10 +29,6 @@ bool write_text(const std::filesystem::path& path, const std::string& text);
 // the serial list and layout.json into `out_dir`, printing each path.
 int write_ballots(const Prepared& p, const std::string& out_dir, int dpi, int count, Lang lang);
 
-// The blank ballot side (serial 0) that recognition compares scans with and the deck marks:
-// drawn by the printer's own routine.
-Result<Image> blank_ballot(const config::ContestLayout& layout, Side side, int dpi);
-
 // Reports every finding on stderr; empty when the definition cannot be used.
 std::optional<Prepared> prepare(tl::expected<config::LoadedElection, config::Diagnostics> loaded, Lang lang);
 

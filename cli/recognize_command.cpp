@@ -1,26 +1,25 @@
 // kiemphieu recognize: every image on all cores, one JSON line each, in input order.
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <filesystem>
 #include <iostream>
-#include <mutex>
-#include <optional>
-#include <thread>
+#include <memory>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/preparation.hpp"
 #include "recognition/evidence_json.hpp"
-#include "recognition/image_io.hpp"
 #include "recognition/overlay.hpp"
 #include "recognition/recognizer.hpp"
+#include "station/reading.hpp"
 
 namespace kp::cli {
 
 int run_recognize(const RecognizeArgs& args, Lang lang) {
   const auto prepared = prepare(config::load_election_file(args.election_path), lang);
   if (!prepared) return 1;
-  const recognition::BlankProvider blank = blank_ballot;
+  const recognition::BlankProvider blank = station::blank_ballot;
   auto recognizer = recognition::Recognizer::create(*prepared->election, prepared->layouts, blank);
   if (!recognizer) {
     print_error(recognizer.error(), lang);
@@ -28,56 +27,34 @@ int run_recognize(const RecognizeArgs& args, Lang lang) {
   }
   if (!args.debug_dir.empty()) std::filesystem::create_directories(args.debug_dir);
   const Thresholds& thresholds = prepared->election->thresholds;
-  const std::size_t n = args.images.size();
-  std::vector<std::optional<std::string>> lines(n);
-  std::mutex mutex;
-  std::condition_variable ready;
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
-      const std::string& path = args.images[i];
-      std::string line;
-      auto image = recognition::read_image_file(path);
-      if (!image) {
-        std::lock_guard lock(mutex);
-        print_error(image.error(), lang);
-        line = recognition::unreadable_json_line(path, image.error().code == "corrupt_image" ? Rejection::corrupt_image
-                                                                                          : Rejection::unreadable_file);
-      } else {
-        const SideEvidence evidence = recognizer->recognize(image->view());
-        line = recognition::recognition_json_line(path, evidence, thresholds);
-        if (!args.debug_dir.empty()) {
-          const auto layout = std::find_if(prepared->layouts.begin(), prepared->layouts.end(),
-                                           [&](const auto& l) { return l.contest_id == evidence.contest_id; });
-          const auto out = std::filesystem::path(args.debug_dir) / (std::filesystem::path(path).stem().string() + "-overlay.png");
-          if (auto r = recognition::write_overlay(out.string(), image->view(), evidence,
-                                                  layout == prepared->layouts.end() ? nullptr : &*layout, thresholds);
-              !r) {
-            std::lock_guard lock(mutex);
-            print_error(r.error(), lang);
-          }
-        }
-      }
-      {
-        std::lock_guard lock(mutex);
-        lines[i] = std::move(line);
-      }
-      ready.notify_all();
-    }
-  };
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t threads = std::min<std::size_t>(n, args.threads > 0 ? static_cast<std::size_t>(args.threads) : cores);
-  std::vector<std::jthread> pool;
-  for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(work);
   // Lines leave in input order as soon as each is ready.
-  for (std::size_t i = 0; i < n; ++i) {
-    std::unique_lock lock(mutex);
-    ready.wait(lock, [&] { return lines[i].has_value(); });
-    std::cout << *lines[i] << '\n';
-    lines[i].reset();
-  }
+  station::recognise_in_order(*recognizer, args.images, args.threads, [&](std::size_t i, const Result<Image>& image, const SideEvidence& evidence) {
+    const std::string& path = args.images[i];
+    if (!image) {
+      print_error(image.error(), lang);
+      std::cout << recognition::unreadable_json_line(path, evidence.reasons.front()) << '\n';
+      return;
+    }
+    std::cout << recognition::recognition_json_line(path, evidence, thresholds) << '\n';
+    if (args.debug_dir.empty()) return;
+    const auto layout = std::find_if(prepared->layouts.begin(), prepared->layouts.end(), [&](const auto& l) { return l.contest_id == evidence.contest_id; });
+    const auto out = std::filesystem::path(args.debug_dir) / (std::filesystem::path(path).stem().string() + "-overlay.png");
+    if (auto r = recognition::write_overlay(out.string(), image->view(), evidence, layout == prepared->layouts.end() ? nullptr : &*layout, thresholds); !r) {
+      print_error(r.error(), lang);
+    }
+  });
   std::cout.flush();
   return 0;
+}
+
+void add_recognize_command(CLI::App& app, CommandLine& line) {
+  auto recognize = std::make_shared<RecognizeArgs>();
+  auto* recognize_cmd = app.add_subcommand("recognize", "Đọc ảnh quét, in một dòng JSON mỗi ảnh / read scanned sides, one JSON line per image");
+  recognize_cmd->add_option("election", recognize->election_path, "ELECTION.toml")->required();
+  recognize_cmd->add_option("images", recognize->images, "IMAGE…")->required();
+  recognize_cmd->add_option("--threads", recognize->threads, "worker threads (default: one per core)")->check(CLI::Range(1, 256));
+  recognize_cmd->add_option("--debug-dir", recognize->debug_dir, "write an overlay PNG per image showing what was read");
+  line.add(recognize_cmd, [recognize](Lang lang) { return run_recognize(*recognize, lang); });
 }
 
 }  // namespace kp::cli

@@ -3,6 +3,7 @@
 // each sheet is recognised and stored whole in one commit; faults are said in plain words,
 // logged, and never lose a stored sheet or count one twice (the same image is stored once).
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -10,15 +11,19 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/preparation.hpp"
-#include "cli/sheet_reading.hpp"
-#include "recognition/image_io.hpp"
+#include "station/reading.hpp"
+#include "station/scan_batch.hpp"
 #include "scanner/scanner.hpp"
 #include "tally/congress_db.hpp"
 
@@ -59,38 +64,6 @@ class InterruptGuard {
   struct sigaction old_term_ {};
 };
 
-// The device's events, pulled on their own thread and handed over in order.
-class EventPump {
- public:
-  explicit EventPump(scanner::ScanSession& session)
-      : thread_([this, &session] {
-          while (true) {
-            scanner::ScanEvent e = session.next();
-            const bool last = std::holds_alternative<scanner::BatchEnded>(e);
-            {
-              std::lock_guard lock(mutex_);
-              queue_.push_back(std::move(e));
-            }
-            ready_.notify_one();
-            if (last) return;
-          }
-        }) {}
-
-  scanner::ScanEvent pop() {
-    std::unique_lock lock(mutex_);
-    ready_.wait(lock, [&] { return !queue_.empty(); });
-    scanner::ScanEvent e = std::move(queue_.front());
-    queue_.pop_front();
-    return e;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<scanner::ScanEvent> queue_;
-  std::jthread thread_;
-};
-
 std::string self_program() {
   std::error_code ec;
   const auto p = fs::read_symlink("/proc/self/exe", ec);
@@ -106,11 +79,6 @@ scanner::SourceOptions source_options(const ScanArgs& args) {
   return o;
 }
 
-struct Counters {
-  std::int64_t sheets = 0, counted = 0, waiting = 0, rejected = 0, duplicates = 0, blank_backs = 0, faults = 0;
-  double longest_delay_ms = 0;
-};
-
 }  // namespace
 
 int run_scan(const ScanArgs& args, Lang lang) {
@@ -121,7 +89,7 @@ int run_scan(const ScanArgs& args, Lang lang) {
     return 1;
   }
   tally::CongressDb& db = *opened;
-  auto recognizer = recognizer_for(db);
+  auto recognizer = station::recognizer_for(db);
   if (!recognizer) {
     print_error(recognizer.error(), lang);
     return 1;
@@ -140,138 +108,40 @@ int run_scan(const ScanArgs& args, Lang lang) {
     print_error(applied.error(), lang);
     return 1;
   }
-  const std::string identity = (*session)->device().identity();
-  std::cerr << (en ? "Scanner: " : "Máy quét: ") << identity << " — " << to_string(applied->source) << ", " << applied->dpi << " dpi, "
-            << to_string(applied->mode) << '\n';
-  const auto batch = db.start_batch(args.source, identity, args.operator_name);
-  if (!batch) {
-    print_error(batch.error(), lang);
-    return 1;
-  }
-  const fs::path spool = fs::path(args.db_path + ".spool");
-  fs::create_directories(spool);
-  const Thresholds& t = db.election().thresholds;
-  Counters c;
-  scanner::BatchEnd end = scanner::BatchEnd::hopper_empty;
-  int failures = 0;
+  std::cerr << (en ? "Scanner: " : "Máy quét: ") << (*session)->device().identity() << " — " << to_string(applied->source) << ", " << applied->dpi
+            << " dpi, " << to_string(applied->mode) << '\n';
+  station::SheetPipeline pipeline(db, *recognizer);
+  const station::BatchRequest request{args.source, args.operator_name, args.db_path + ".spool"};
+  station::BatchTotals live;
+  // Data on stdout, one JSON line per event; the live counts on stderr, on a line of their own
+  // in a terminal so the two never run together.
+  const bool terminal = ::isatty(STDERR_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
+  const auto sink = [&](const station::BatchEvent& event) {
+    const bool last = std::holds_alternative<station::BatchEndEvent>(event);
+    if (const auto* fault = std::get_if<station::FaultEvent>(&event)) std::cerr << '\n' << fault->message.in(lang) << '\n';
+    if (const auto* status = std::get_if<station::StatusEvent>(&event)) std::cerr << '\n' << status->message.in(lang) << '\n';
+    if (const auto* problem = std::get_if<station::ProblemEvent>(&event)) print_error(problem->error, lang);
+    const bool per_side = std::holds_alternative<station::SideEvent>(event) || std::holds_alternative<station::PaperEvent>(event);
+    if (!(args.quiet && per_side)) {
+      if (terminal) std::cerr << "\r\033[K" << std::flush;
+      std::cout << station::batch_event_json(event, lang) << '\n' << std::flush;
+    }
+    station::accumulate(live, event);
+    if (std::holds_alternative<station::PaperEvent>(event)) {
+      std::cerr << '\r' << station::batch_progress_text(live, lang) << std::flush;
+    }
+    if (last) std::cerr << '\n';
+  };
+  Result<station::BatchEndEvent> end = tl::unexpected(Error{});
   {
     InterruptGuard guard(**session);
-    EventPump pump(**session);
-    while (true) {
-      scanner::ScanEvent event = pump.pop();
-      if (const auto* ended = std::get_if<scanner::BatchEnded>(&event)) {
-        end = ended->reason;
-        break;
-      }
-      if (const auto* fault = std::get_if<scanner::Fault>(&event)) {
-        ++c.faults;
-        const Text said = scanner::describe(*fault);
-        std::cerr << '\n' << (en ? said.en : said.vi) << '\n';
-        std::cout << nlohmann::json{{"fault", to_string(fault->kind)}, {"sheet", fault->sheet}, {"images_trusted", fault->images_trusted},
-                                    {"message", en ? said.en : said.vi}, {"detail", fault->detail}}
-                         .dump()
-                  << '\n'
-                  << std::flush;
-        if (auto logged = db.record_fault(*batch, std::string(to_string(fault->kind)), fault->sheet, fault->images_trusted, fault->detail); !logged) {
-          print_error(logged.error(), lang);
-          ++failures;
-        }
-        continue;
-      }
-      if (const auto* status = std::get_if<scanner::Status>(&event)) {
-        if (status->kind == scanner::StatusKind::cover_open) std::cerr << '\n' << (en ? "Cover open\n" : "Nắp máy quét đang mở\n");
-        if (status->kind == scanner::StatusKind::warming_up) std::cerr << '\n' << (en ? "The scanner is warming up…\n" : "Máy quét đang khởi động đèn…\n");
-        continue;
-      }
-      const auto* sheet = std::get_if<scanner::Sheet>(&event);
-      if (sheet == nullptr) continue;
-      ++c.sheets;
-      // Both sides to the spool, recognised side by side, then stored together in one commit.
-      std::vector<std::pair<const scanner::SideImage*, std::string>> sides{{&sheet->front, "front"}};
-      if (sheet->back) sides.emplace_back(&*sheet->back, "back");
-      std::vector<fs::path> files;
-      std::vector<std::future<SideEvidence>> readings;
-      for (const auto& [side, name] : sides) {
-        files.push_back(spool / ("batch" + std::to_string(*batch) + "-sheet" + std::to_string(sheet->number) + "-" + name + side->extension));
-        if (!write_text(files.back(), side->bytes)) {
-          print_error({"write_failed", {"Không ghi được ảnh vào thư mục tạm", "Cannot write the image to the spool"}, files.back().string()}, lang);
-          // Stop the feeder and let the batch end as it must: the device thread is waiting on it.
-          (*session)->cancel();
-          ++failures;
-          break;
-        }
-        readings.push_back(std::async(std::launch::async, [&r = *recognizer, path = files.back().string()] {
-          auto image = recognition::read_image_file(path);
-          if (image) return r.recognize(image->view());
-          SideEvidence e;
-          e.reasons.push_back(image.error().code == "corrupt_image" ? Rejection::corrupt_image : Rejection::unreadable_file);
-          return e;
-        }));
-      }
-      if (readings.size() != sides.size()) continue;  // a side could not be spooled: the sheet is not stored
-      std::vector<SideEvidence> evidence;
-      for (auto& f : readings) evidence.push_back(f.get());
-      std::vector<tally::SheetInput> inputs;
-      for (std::size_t i = 0; i < sides.size(); ++i) {
-        const std::string origin = sides[i].first->origin.empty() ? files[i].filename().string() : sides[i].first->origin;
-        inputs.push_back(sheet_input(origin, files[i].string(), evidence[i], t, *batch));
-      }
-      if (inputs.size() == 2 && inputs[0].recognised && !inputs[1].recognised) {
-        const auto& back = evidence[1].reasons;
-        if (back.size() == 1 && back.front() == Rejection::blank_side) {
-          // The blank back of a one-sided ballot: nothing on it to keep.
-          inputs.pop_back();
-          ++c.blank_backs;
-        } else if (std::find(back.begin(), back.end(), Rejection::not_a_ballot) != back.end()) {
-          // Ink on the back of a one-sided ballot may identify the voter: the committee looks.
-          inputs[0].findings.insert(SheetFlag::identifying_mark);
-        }
-      }
-      const auto stored = db.ingest_batch(inputs);
-      if (!stored) {
-        print_error(stored.error(), lang);
-        ++failures;
-        continue;
-      }
-      const double delay_ms = std::chrono::duration<double, std::milli>(Clock::now() - sheet->scanned_at).count();
-      c.longest_delay_ms = std::max(c.longest_delay_ms, delay_ms);
-      for (std::size_t i = 0; i < stored->size(); ++i) {
-        const auto& o = (*stored)[i];
-        if (o.duplicate) {
-          ++c.duplicates;
-        } else if (o.sheet.status == tally::SheetStatus::counted) {
-          ++c.counted;
-        } else if (o.sheet.status == tally::SheetStatus::waiting) {
-          ++c.waiting;
-        } else {
-          ++c.rejected;
-        }
-        if (args.quiet) continue;
-        std::cout << nlohmann::json{{"sheet", sheet->number}, {"side", sides[i].second}, {"image", inputs[i].image_name}, {"sheet_id", o.sheet.id},
-                                    {"duplicate", o.duplicate}, {"round", o.sheet.round}, {"status", to_string(o.sheet.status)},
-                                    {"wait_reasons", o.sheet.wait_reasons}}
-                         .dump()
-                  << '\n';
-      }
-      std::cout << std::flush;
-      for (const auto& f : files) fs::remove(f);
-      std::cerr << '\r' << (en ? "scanned " : "đã quét ") << c.sheets << (en ? ", counted " : ", đã đếm ") << c.counted
-                << (en ? ", waiting " : ", chờ Ban kiểm phiếu ") << c.waiting << (en ? ", refused " : ", từ chối ") << c.rejected
-                << (c.duplicates > 0 ? (en ? ", already stored " : ", đã có từ trước ") + std::to_string(c.duplicates) : std::string()) << std::flush;
-    }
+    end = station::run_batch(pipeline, **session, request, sink);
   }
-  if (auto ended = db.end_batch(*batch, std::string(to_string(end))); !ended) {
-    print_error(ended.error(), lang);
-    ++failures;
+  if (!end) {
+    print_error(end.error(), lang);
+    return 1;
   }
-  std::cerr << '\n';
-  const nlohmann::json summary{{"batch", *batch},     {"end", to_string(end)},          {"sheets", c.sheets},
-                               {"counted", c.counted}, {"waiting", c.waiting},          {"rejected", c.rejected},
-                               {"duplicates", c.duplicates}, {"blank_backs", c.blank_backs}, {"faults", c.faults},
-                               {"longest_scan_to_stored_ms", c.longest_delay_ms}};
-  std::cout << summary.dump() << '\n';
-  const bool clean = end == scanner::BatchEnd::hopper_empty || end == scanner::BatchEnd::cancelled;
-  return clean && failures == 0 ? 0 : 1;
+  return station::batch_clean(*end) ? 0 : 1;
 }
 
 namespace {
@@ -331,6 +201,55 @@ int run_devices(const ScanArgs& args, Lang lang) {
   }
   std::cout << std::flush;
   return args.watch_seconds > 0 ? watch_devices(args.watch_seconds, lang) : 0;
+}
+
+void add_scanner_commands(CLI::App& app, CommandLine& line) {
+  auto scan = std::make_shared<ScanArgs>();
+  const char* login = std::getenv("USER");
+  scan->operator_name = login != nullptr ? login : "";
+  auto* scan_cmd = app.add_subcommand("scan", "Quét một đợt phiếu vào cơ sở dữ liệu / scan a batch into the congress database");
+  scan_cmd->add_option("db", scan->db_path, "CONGRESS.db")->required();
+  scan_cmd->add_option("--source", scan->source, "sim:DIR | folder:DIR | sane:DEVICE[?option=value&…]")->required();
+  scan_cmd->add_option("--speed", scan->images_per_minute, "simulated scanner: images per minute (default 300)")->check(CLI::PositiveNumber);
+  scan_cmd->add_option("--faults", scan->faults, "simulated scanner: faults, e.g. jam@5,double_feed@12,cover_open@20,unplug@30,busy");
+  scan_cmd->add_option("--idle-end", scan->idle_end_seconds, "folder import: end the batch after this many seconds without a new file");
+  scan_cmd->add_option("--dpi", scan->dpi, "resolution (default 200)")->check(CLI::Range(100, 600));
+  scan_cmd->add_option("--mode", scan->mode, "colour (default; needed to see the red stamp) or gray")->check(CLI::IsMember({"colour", "gray"}));
+  scan_cmd->add_flag("--simplex", scan->simplex, "front sides only (default: duplex)");
+  scan_cmd->add_option("--operator", scan->operator_name, "who scans (default: the login name)");
+  auto* devices_cmd = app.add_subcommand("devices", "Liệt kê máy quét và khả năng / list scanners and their capabilities");
+  devices_cmd->add_option("--watch", scan->watch_seconds, "then report USB scanners plugged in and out for SECONDS (Ctrl-C ends)");
+  auto* worker_cmd = app.add_subcommand("sane-worker", "(internal) the SANE worker process");
+  worker_cmd->group("");  // hidden: run by `scan` and `devices` only
+  auto worker = std::make_shared<scanner::SaneWorkerArgs>();
+  auto worker_source = std::make_shared<std::string>("adf_duplex");
+  auto worker_mode = std::make_shared<std::string>("colour");
+  auto worker_sets = std::make_shared<std::vector<std::string>>();
+  worker_cmd->add_option("device", worker->device);
+  worker_cmd->add_option("--source", *worker_source);
+  worker_cmd->add_option("--dpi", worker->settings.dpi);
+  worker_cmd->add_option("--mode", *worker_mode);
+  worker_cmd->add_option("--set", *worker_sets);
+  worker_cmd->add_flag("--list", worker->list_only);
+  line.add(scan_cmd, [scan](Lang lang) { return run_scan(*scan, lang); });
+  line.add(devices_cmd, [scan](Lang lang) { return run_devices(*scan, lang); });
+  // No render session, no Qt: the worker only speaks to libsane.
+  line.add(
+      worker_cmd,
+      [worker, worker_source, worker_mode, worker_sets](Lang) {
+        worker->settings.source = *worker_source == "flatbed"     ? scanner::Source::flatbed
+                                  : *worker_source == "adf_front" ? scanner::Source::adf_front
+                                                                  : scanner::Source::adf_duplex;
+        worker->settings.mode = *worker_mode == "gray"      ? scanner::ColourMode::gray
+                                : *worker_mode == "lineart" ? scanner::ColourMode::lineart
+                                                            : scanner::ColourMode::colour;
+        for (const auto& s : *worker_sets) {
+          const auto eq = s.find('=');
+          if (eq != std::string::npos) worker->extra.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+        }
+        return scanner::sane_worker_main(*worker);
+      },
+      false);
 }
 
 }  // namespace kp::cli

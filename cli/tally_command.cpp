@@ -1,8 +1,12 @@
 // kiemphieu tally: ballot records in, the result under the election's rule profile out.
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <iterator>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/preparation.hpp"
 #include "tally/records.hpp"
@@ -35,6 +39,15 @@ int run_tally(const TallyArgs& args, Lang lang) {
   const auto results = tally::count_all(*loaded->election, *records);
   std::cout << (args.json ? tally::results_json(results) + "\n" : tally::results_text(*loaded->election, results, lang));
   return 0;
+}
+
+void add_tally_command(CLI::App& app, CommandLine& line) {
+  auto tally = std::make_shared<TallyArgs>();
+  auto* tally_cmd = app.add_subcommand("tally", "Kiểm phiếu từ các bản ghi phiếu / count ballot records under the election's rules");
+  tally_cmd->add_option("election", tally->election_path, "ELECTION.toml")->required();
+  tally_cmd->add_option("--ballots", tally->ballots_path, "BALLOTS.jsonl (- for standard input)")->required();
+  tally_cmd->add_flag("--json", tally->json, "JSON output (cli-contract.md §6)");
+  line.add(tally_cmd, [tally](Lang lang) { return run_tally(*tally, lang); });
 }
 
 }  // namespace kp::cli

@@ -5,7 +5,8 @@
 #
 # Allowed includes, bottom to top (the developers' brief): common and config sit below all;
 # scanner, recognition and tally never include each other; printing and sample_ballots draw on
-# config only; cli and ui wire everything.
+# config only; station (the one path a ballot takes into the count) uses scanner, recognition,
+# tally and printing; cli and ui wire everything, and neither includes the other.
 if(NOT ROOT)
   message(FATAL_ERROR "pass -DROOT=<source tree>")
 endif()
@@ -17,8 +18,9 @@ set(allowed_recognition "common;config;recognition")
 set(allowed_tally "common;config;tally")
 set(allowed_printing "common;config;printing")
 set(allowed_sample_ballots "common;config;sample_ballots")
-set(modules common config scanner recognition tally printing sample_ballots)
-set(project_modules common config scanner recognition tally printing sample_ballots cli ui)
+set(allowed_station "common;config;scanner;recognition;tally;printing;station")
+set(modules common config scanner recognition tally printing sample_ballots station)
+set(project_modules common config scanner recognition tally printing sample_ballots station cli ui)
 set(qt_allowed printing ui)
 # Headers whose types must stay out of public headers.
 set(third_party_headers "opencv2/" "Q[A-Za-z]+" "QtCore" "QtGui" "QtWidgets" "toml\\+\\+" "sqlite3.h" "libusb" "ZXing/"

@@ -6,6 +6,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 
+#include "common/words.hpp"
 #include "printing/internal/qt_runtime.hpp"
 
 namespace kp::printing {
@@ -18,16 +19,7 @@ constexpr double kBodyPt = 11, kTitlePt = 15, kSmallPt = 9;
 
 QString qs(const std::string& s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
-std::string reason_name(const std::string& code, bool en) {
-  if (en) return code;
-  if (code == "not_issued") return "không phải phiếu do Ban kiểm phiếu phát ra";
-  if (code == "over_vote") return "bầu quá số lượng";
-  if (code == "all_struck") return "gạch hết tên";
-  if (code == "write_in") return "ghi thêm tên người ngoài danh sách";
-  if (code == "identifying_mark") return "có ký tên hoặc đánh dấu riêng";
-  if (code == "single_both_or_none") return "đánh dấu cả hai ô hoặc không ô nào";
-  return code;
-}
+std::string reason_name(const std::string& code, bool en) { return words::say(words::Kind::invalid_reason, code, en ? Lang::en : Lang::vi); }
 
 class Page {
  public:
@@ -120,7 +112,7 @@ Result<void> write_counting_record_pdf(const CountingRecord& r, Lang lang, const
             kBodyPt, false, Qt::AlignLeft, 5);
   for (const auto& [reason, n] : r.invalid_by_reason) page.line("– " + reason_name(reason, en) + ": " + std::to_string(n), kBodyPt, false, Qt::AlignLeft, 10);
   if (r.waiting > 0) {
-    page.line((en ? "Sheets still waiting for the committee: " : "Số tờ còn chờ Ban kiểm phiếu xem xét: ") + std::to_string(r.waiting), kBodyPt,
+    page.line((en ? "Ballots still waiting for the committee: " : "Số tờ phiếu còn chờ Ban kiểm phiếu xem xét: ") + std::to_string(r.waiting), kBodyPt,
               false, Qt::AlignLeft, 5);
   }
   page.gap(2);
@@ -145,13 +137,11 @@ Result<void> write_counting_record_pdf(const CountingRecord& r, Lang lang, const
   if (!r.tied.empty()) {
     std::string names;
     for (const auto& n : r.tied) names += (names.empty() ? "" : "; ") + n;
-    page.line((en ? "Tied for the last seats, a new round among them is required: " : "Bằng phiếu ở suất cuối, phải bầu lại giữa: ") + names,
-              kBodyPt, false, Qt::AlignLeft, 5);
+    page.line(words::say(words::Kind::next_step, "tie_round", lang) + ": " + names, kBodyPt, false, Qt::AlignLeft, 5);
   }
-  if (r.seats_unfilled > 0) {
-    page.line((en ? "Seats unfilled: " : "Số lượng còn thiếu: ") + std::to_string(r.seats_unfilled) +
-                  (en ? " — the congress decides on a further round." : " — đại hội quyết định có bầu tiếp hay không."),
-              kBodyPt, false, Qt::AlignLeft, 5);
+  if (r.seats_unfilled > 0 && r.tied.empty()) {
+    page.line(words::say(words::Kind::next_step, "further_round", lang) + " (" + std::to_string(r.seats_unfilled) + ")", kBodyPt, false,
+              Qt::AlignLeft, 5);
   }
   page.gap(3);
   page.line((en ? "Count closed at: " : "Kết thúc kiểm phiếu lúc: ") + r.closed_at);

@@ -134,6 +134,16 @@ struct SourceOptions {
   std::string sane_worker;  // the program run as the SANE worker process (the kiemphieu binary)
 };
 
+// The files of given paths paired into papers by the rule the simulated scanner and folder
+// import use (NAME-front.* with NAME-back.*, also "_front"/"_back"), in the order each paper's
+// first file was given; a file of no side name is a paper alone (its front). `back` is empty
+// for a one-sided paper.
+struct PaperFiles {
+  std::string front;
+  std::string back;
+};
+std::vector<PaperFiles> pair_side_files(const std::vector<std::string>& paths);
+
 // Opens "sim:DIR", "folder:DIR" or "sane:DEVICE". Fails with a typed code: bad_source,
 // device_busy, permission_denied, no_device, protocol_error.
 Result<std::unique_ptr<ScanSession>> open_source(const std::string& spec, const SourceOptions& options);

@@ -194,3 +194,37 @@ std::optional<SideName> side_name(const std::string& file_name) {
 }
 
 }  // namespace kp::scanner::internal
+
+namespace kp::scanner {
+
+namespace fs = std::filesystem;
+
+std::vector<PaperFiles> pair_side_files(const std::vector<std::string>& paths) {
+  std::vector<PaperFiles> out;
+  std::map<std::string, std::size_t> by_name;  // directory and sheet name → its paper in `out`
+  for (const auto& path : paths) {
+    const auto named = internal::side_name(fs::path(path).filename().string());
+    if (!named) {
+      out.push_back({path, ""});
+      continue;
+    }
+    const std::string key = (fs::path(path).parent_path() / named->sheet).string();
+    auto [it, fresh] = by_name.try_emplace(key, out.size());
+    if (fresh) out.emplace_back();
+    PaperFiles& paper = out[it->second];
+    std::string& slot = named->back ? paper.back : paper.front;
+    if (!slot.empty()) {
+      // The same side named twice: a paper of its own, so nothing given is lost.
+      out.push_back(named->back ? PaperFiles{"", path} : PaperFiles{path, ""});
+      continue;
+    }
+    slot = path;
+  }
+  for (auto& paper : out) {
+    if (paper.front.empty()) std::swap(paper.front, paper.back);  // a back without its front goes as it is
+  }
+  return out;
+}
+
+}  // namespace kp::scanner
+

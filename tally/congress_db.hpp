@@ -14,12 +14,10 @@
 #include "common/error.hpp"
 #include "common/marks.hpp"
 #include "config/election.hpp"
+#include "tally/admission.hpp"
 #include "tally/records.hpp"
 
 namespace kp::tally {
-
-enum class SheetStatus { counted, waiting, rejected };
-std::string_view to_string(SheetStatus status);
 
 // What the program hands over for one scanned side (the tally never reads images itself).
 struct SheetInput {
@@ -47,7 +45,7 @@ struct SheetRow {
   int round = 0;  // the round whose ballot this is; 0 when recognition refused the side
   std::optional<std::int64_t> batch_id;
   SheetStatus status = SheetStatus::waiting;
-  std::vector<std::string> wait_reasons;  // why it waits: "unclear:c03", "flag:write_in", "duplicate_serial", …
+  std::vector<WaitReason> wait_reasons;  // why it waits or was refused at admission (stored as "unclear:c03", "flag:write_in", …)
   std::string recognition;
   std::map<std::string, MarkState> marks;  // decided marks (counted sheets)
   std::set<SheetFlag> flags;               // findings the committee confirmed (count as invalid reasons)
@@ -79,10 +77,14 @@ struct RoundRow {
 
 // Where a round stands in the count: a closed round's figures are the official ones.
 struct RoundStanding {
-  std::int64_t waiting = 0;
+  std::int64_t waiting = 0;  // ballots of this round that wait (a side unclear, a finding, a side missing)
   std::int64_t conflicting_serials = 0;
   bool closed = false;
   std::string closed_at;
+  // Why the round's result is not yet final (codes of the words catalogue's `provisional`
+  // kind: ballots_waiting, issued_missing, reconciliation_fails, serial_conflict); empty when
+  // it can stand. A closed round's stored result stands.
+  std::vector<std::string> provisional_because;
 };
 
 // Someone who may act at the console: a member of the counting committee (rules on ballots,
@@ -103,11 +105,21 @@ struct CountSummary {
   std::vector<ContestResult> results;          // one per contest and round, in definition order then round
   std::vector<config::Contest> contests;       // parallel to results: the contest as put to that round
   std::vector<RoundStanding> standing;         // parallel to results
-  std::int64_t counted = 0, waiting = 0, rejected = 0;
+  // Ballots (tờ phiếu): a two-sided ballot is one ballot, counted once when both of its sides are
+  // in and counted; it waits while a side waits or has not arrived.
+  std::int64_t counted = 0, waiting = 0;
+  // Sides (mặt) as stored: refused sides are never tied to a ballot (recognition could not read
+  // which one they are), so refusals are said in sides.
+  struct Sides {
+    std::int64_t counted = 0, waiting = 0, rejected = 0;
+  } sides;
+  std::int64_t rejected = 0;  // = sides.rejected
+  std::vector<BallotState> ballots;  // every ballot of every round, waiting ones with why
   // Serials with two counted sheets for one side (a photocopy the committee let through): not
   // counted at all, and the result cannot be final until the committee settles them.
   std::int64_t conflicting_serials = 0;
   bool final = false;  // nothing waits or conflicts, and every reconciliation holds
+  std::vector<std::string> provisional_because;  // every round's reasons, each once, in the catalogue's order
 };
 
 class CongressDb {

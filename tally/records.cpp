@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/words.hpp"
+
 namespace kp::tally {
 namespace {
 
@@ -160,7 +162,7 @@ std::string results_text(const config::Election& election, const std::vector<Con
     out << (en ? "  ballots: issued " : "  phiếu: phát ra ") << (r.issued ? std::to_string(*r.issued) : (en ? "(not entered)" : "(chưa nhập)"))
         << (en ? ", collected " : ", thu vào ") << r.collected << (en ? ", valid " : ", hợp lệ ") << r.valid
         << (en ? ", invalid " : ", không hợp lệ ") << r.invalid;
-    for (const auto& [reason, n] : r.invalid_by_reason) out << " (" << to_string(reason) << ' ' << n << ')';
+    for (const auto& [reason, n] : r.invalid_by_reason) out << " (" << words::say(words::Kind::invalid_reason, to_string(reason), lang) << ' ' << n << ')';
     out << '\n';
     for (const auto& c : r.candidates) {
       const auto* cand = contest->find_candidate(c.candidate_id);
@@ -169,13 +171,12 @@ std::string results_text(const config::Election& election, const std::vector<Con
       out << "  " << line << cand->name << (c.elected ? (en ? "  — elected" : "  — trúng cử") : "") << '\n';
     }
     if (!r.tied.empty()) {
-      out << (en ? "  tied at the last seats, a new round among them is needed:" : "  bằng phiếu ở suất cuối, phải bầu lại giữa:");
-      for (const auto& id : r.tied) out << ' ' << contest->find_candidate(id)->name << ';';
-      out << '\n';
+      std::string names;
+      for (const auto& id : r.tied) names += (names.empty() ? "" : "; ") + contest->find_candidate(id)->name;
+      out << "  " << words::say(words::Kind::next_step, "tie_round", lang) << ": " << names << '\n';
     }
     if (r.seats_unfilled > 0 && r.tied.empty()) {
-      out << (en ? "  seats unfilled: " : "  còn thiếu: ") << r.seats_unfilled
-          << (en ? " — the congress decides on a further round\n" : " — đại hội quyết định có bầu tiếp hay không\n");
+      out << "  " << words::say(words::Kind::next_step, "further_round", lang) << " (" << r.seats_unfilled << ")\n";
     }
     if (!r.reconciliation.ok()) out << (en ? "  RECONCILIATION FAILS: the count is not final\n" : "  ĐỐI CHIẾU KHÔNG KHỚP: kết quả chưa thể là chính thức\n");
     out << '\n';

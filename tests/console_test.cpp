@@ -262,9 +262,10 @@ TEST_F(StationScreens, ABatchFromTheScanningScreenReachesTheLiveResults) {
   const auto summary = *opened->count();
   ASSERT_GT(summary.counted, 0);
   ASSERT_GT(summary.waiting, 0);
-  EXPECT_THAT(scanned, HasSubstr("Đã quét 40 mặt · đã đếm " + std::to_string(summary.counted) + " · chờ Ban kiểm phiếu " +
-                                 std::to_string(summary.waiting) + " · từ chối " + std::to_string(summary.rejected)));
-  EXPECT_THAT(scanned, HasSubstr("Đợt quét kết thúc (khay giấy đã hết). Mọi tờ đã lưu vẫn còn nguyên."));
+  // Said in ballots, with the sides beside them, exactly as the database counts them.
+  EXPECT_THAT(scanned, HasSubstr("Tờ phiếu đã quét 40, đã đếm " + std::to_string(summary.counted) + ", chờ Ban kiểm phiếu " +
+                                 std::to_string(summary.waiting) + " (mặt giấy 40)"));
+  EXPECT_THAT(scanned, HasSubstr("Đợt quét kết thúc (hết giấy trong khay). Mọi tờ đã lưu vẫn còn nguyên."));
   EXPECT_THAT(scanned, HasSubstr("Đang làm việc: Nguyễn Văn An (Ban kiểm phiếu)"));
   EXPECT_THAT(scanned, HasSubstr(test::source_path("sample_ballots/deck")));  // the folder the batch came from
   // The batch is the operator's: the log names who scanned.

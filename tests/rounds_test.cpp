@@ -61,7 +61,7 @@ TEST(Rounds, TieAtTheCutOffGoesToASecondRoundAmongTheTied) {
   // A round-1 ballot found late: kept, never counted. Round-2 ballots count in round 2.
   const auto late = t.sheet(1, 999, {"a", "b"});
   EXPECT_EQ(late.sheet.status, SheetStatus::rejected);
-  EXPECT_THAT(late.sheet.wait_reasons, ::testing::ElementsAre("round_closed:1"));
+  EXPECT_THAT(reason_codes(late.sheet.wait_reasons), ::testing::ElementsAre("round_closed:1"));
   for (int i = 0; i < 4; ++i) t.sheet(2, 200 + i, {"b"});
   for (int i = 0; i < 3; ++i) t.sheet(2, 300 + i, {"c"});
   const auto summary = t.db->count();

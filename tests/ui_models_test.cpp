@@ -147,21 +147,33 @@ class UiModelsTest : public QObject {
   void scanProgressFollowsTheScanOutput() {
     ScanProgress p;
     QVERIFY(p.feed_line(R"({"sheet":1,"side":"front","sheet_id":7,"duplicate":false,"round":1,"status":"counted","wait_reasons":[]})"));
+    QVERIFY(p.feed_line(R"({"paper":1,"state":"counted","scan_to_stored_ms":20})"));
     QVERIFY(p.feed_line(R"({"sheet":2,"side":"front","sheet_id":8,"duplicate":false,"round":1,"status":"waiting","wait_reasons":["unclear:c03"]})"));
+    QVERIFY(p.feed_line(R"({"sheet":2,"side":"back","sheet_id":9,"duplicate":false,"round":1,"status":"counted","wait_reasons":[]})"));
+    QVERIFY(p.feed_line(R"({"paper":2,"state":"waiting","scan_to_stored_ms":20})"));
     QVERIFY(p.feed_line(R"({"sheet":3,"side":"front","sheet_id":8,"duplicate":true,"round":1,"status":"waiting","wait_reasons":[]})"));
-    QVERIFY(p.feed_line(R"({"fault":"jam","sheet":4,"images_trusted":false,"message":"Giấy kẹt: lấy tờ số 4 ra","detail":""})"));
-    QVERIFY(!p.finished);
-    QVERIFY(p.feed_line(R"({"batch":1,"end":"fault","sheets":3})"));
+    QVERIFY(p.feed_line(R"({"paper":3,"state":"already_stored","scan_to_stored_ms":20})"));
+    QVERIFY(p.feed_line(R"({"fault":"paper_jam","sheet":4,"images_trusted":false,"message":"Giấy kẹt: lấy tờ số 4 ra","detail":""})"));
     QVERIFY(!p.feed_line("not json"));
-    QCOMPARE(p.sides, 3);
-    QCOMPARE(p.counted, 1);
-    QCOMPARE(p.waiting, 1);
-    QCOMPARE(p.duplicates, 1);
-    QCOMPARE(p.faults, 1);
+    QVERIFY(!p.feed_line(R"({"sheet_id":3,"status":"eaten"})"));  // a state the station never writes
+    QVERIFY(!p.finished);
+    QCOMPARE(p.totals.papers, std::int64_t{3});
+    QCOMPARE(p.totals.ballots_counted, std::int64_t{1});
+    QCOMPARE(p.totals.ballots_waiting, std::int64_t{1});
+    QCOMPARE(p.totals.papers_already_stored, std::int64_t{1});
+    QCOMPARE(p.totals.sides_counted, std::int64_t{2});
+    QCOMPARE(p.totals.sides_waiting, std::int64_t{1});
+    QCOMPARE(p.totals.sides_already_stored, std::int64_t{1});
+    QCOMPARE(p.totals.faults, std::int64_t{1});
     QCOMPARE(p.last_sheet_id, std::int64_t{8});
     QCOMPARE(p.last_fault, QString("Giấy kẹt: lấy tờ số 4 ra"));
+    QCOMPARE(QString::fromStdString(station::batch_progress_text(p.totals, Lang::vi)),
+             QString("Tờ phiếu đã quét 3, đã đếm 1, chờ Ban kiểm phiếu 1, đã có từ trước 1 (mặt giấy 4)"));
+    // The batch's summary line, as `kiemphieu scan` writes it, is the final word.
+    QVERIFY(p.feed_line(R"({"batch":1,"end":"fault","sheets":4,"ballots":{"counted":1,"waiting":1,"refused":0,"already_stored":1},"counted":2,"waiting":1,"rejected":0,"duplicates":1,"blank_backs":0,"faults":1,"problems":0,"longest_scan_to_stored_ms":20})"));
     QVERIFY(p.finished);
     QCOMPARE(p.end_reason, QString("fault"));
+    QCOMPARE(p.totals.papers, std::int64_t{4});
   }
 
   void signInNeedsTheRightPinAndIsRecorded() {
@@ -299,7 +311,7 @@ class UiModelsTest : public QObject {
     QVERIFY(english.load(":/i18n/kiemphieu_en.qm"));
     QCoreApplication::installTranslator(&english);
     QCOMPARE(mark_state_text(MarkState::struck), QString("struck"));
-    QCOMPARE(flag_text("write_in"), QString("name written in"));
+    QCOMPARE(flag_text("write_in"), QString("a name written in"));
     WaitingSheetsModel model;
     QCOMPARE(model.headerData(WaitingSheetsModel::serial, Qt::Horizontal, Qt::DisplayRole).toString(), QString("Serial"));
     QCoreApplication::removeTranslator(&english);

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/words.hpp"
+
 #include "ui/internal/tr.hpp"
 
 namespace kp::ui {
@@ -99,42 +101,12 @@ QPolygonF SidePlacement::target(const std::string& candidate_id) const {
   return r ? mm_to_image_.map(QPolygonF(QRectF(r->x, r->y, r->w, r->h))) : QPolygonF();
 }
 
-QString mark_state_text(MarkState state) {
-  switch (state) {
-    case MarkState::struck: return Tr::tr("gạch");
-    case MarkState::kept: return Tr::tr("giữ");
-    case MarkState::agree: return Tr::tr("đồng ý");
-    case MarkState::disagree: return Tr::tr("không đồng ý");
-    case MarkState::both: return Tr::tr("cả hai ô");
-    case MarkState::none: return Tr::tr("không ô nào");
-    case MarkState::unclear: return Tr::tr("chưa rõ");
-  }
-  return {};
-}
+QString mark_state_text(MarkState state) { return qs(words::say(state, ui_language())); }
 
-QString flag_text(const std::string& flag) {
-  if (flag == "no_stamp") return Tr::tr("không có dấu đỏ");
-  if (flag == "stamp_not_checked") return Tr::tr("chưa kiểm tra dấu (ảnh xám)");
-  if (flag == "write_in") return Tr::tr("ghi thêm tên");
-  if (flag == "identifying_mark") return Tr::tr("có ký hiệu riêng");
-  if (flag == "scanner_streak") return Tr::tr("vệt bẩn của máy quét");
-  return qs(flag);
-}
+QString flag_text(const std::string& flag) { return qs(words::say(words::Kind::sheet_flag, flag, ui_language())); }
 
-QString wait_reason_text(const std::string& reason, const config::Election& election) {
-  const auto colon = reason.find(':');
-  const std::string kind = reason.substr(0, colon), what = colon == std::string::npos ? "" : reason.substr(colon + 1);
-  if (kind == "unclear") {
-    for (const auto& c : election.contests) {
-      if (const auto* person = c.find_candidate(what)) return Tr::tr("chưa rõ: %1").arg(qs(person->name));
-    }
-    return Tr::tr("chưa rõ: %1").arg(qs(what));
-  }
-  if (kind == "flag") return flag_text(what);
-  if (kind == "duplicate_serial") return Tr::tr("trùng số phiếu (có thể là bản sao)");
-  if (kind == "round_closed") return Tr::tr("phiếu của lần bầu đã kết thúc");
-  if (kind == "rejected") return Tr::tr("không đọc được: %1").arg(qs(what));
-  return qs(reason);
+QString wait_reason_text(const tally::WaitReason& reason, const config::Election& election) {
+  return qs(tally::say(reason, election, ui_language()));
 }
 
 void WaitingSheetsModel::set_sheets(const config::Election& election, const std::vector<tally::SheetRow>& sheets) {
@@ -253,28 +225,20 @@ QVariant MarkGalleryModel::data(const QModelIndex& index, int role) const {
 }
 
 bool ScanProgress::feed_line(const std::string& line) {
-  const Json j = Json::parse(line, nullptr, false);
-  if (!j.is_object()) return false;
-  if (j.contains("fault")) {
-    ++faults;
-    last_fault = qs(j.value("message", j.value("fault", "")));
-    return true;
-  }
-  if (j.contains("end")) {
+  const auto event = station::parse_batch_event(line);
+  if (!event) return false;
+  station::accumulate(totals, *event);
+  if (const auto* side = std::get_if<station::SideEvent>(&*event)) {
+    last_sheet_id = side->sheet_id;
+  } else if (const auto* fault = std::get_if<station::FaultEvent>(&*event)) {
+    last_fault = qs(fault->message.vi.empty() ? fault->kind : fault->message.vi);
+  } else if (const auto* problem = std::get_if<station::ProblemEvent>(&*event)) {
+    last_fault = qs(problem->error.message.vi);
+  } else if (const auto* end = std::get_if<station::BatchEndEvent>(&*event)) {
     finished = true;
-    end_reason = qs(j.value("end", ""));
-    return true;
-  }
-  if (!j.contains("sheet_id")) return false;
-  ++sides;
-  last_sheet_id = j.value("sheet_id", std::int64_t{0});
-  if (j.value("duplicate", false)) {
-    ++duplicates;
-  } else {
-    const std::string status = j.value("status", "");
-    if (status == "counted") ++counted;
-    else if (status == "waiting") ++waiting;
-    else ++rejected;
+    end_reason = qs(end->end);
+    // The batch's own totals are the final word (a line may have been lost with a crash).
+    totals = end->totals;
   }
   return true;
 }

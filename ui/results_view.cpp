@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/words.hpp"
 #include "ui/internal/tr.hpp"
 
 namespace kp::ui {
@@ -29,17 +30,7 @@ QString say(Lang lang, const char* vietnamese) {
 
 std::string n(std::int64_t value) { return std::to_string(value); }
 
-std::string reason_text(tally::InvalidReason r, Lang lang) {
-  switch (r) {
-    case tally::InvalidReason::not_issued: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "không đúng mẫu phát ra")));
-    case tally::InvalidReason::over_vote: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "để quá số lượng cần bầu")));
-    case tally::InvalidReason::all_struck: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "gạch hết tên")));
-    case tally::InvalidReason::write_in: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "ghi thêm tên")));
-    case tally::InvalidReason::identifying_mark: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "có ký hiệu riêng")));
-    case tally::InvalidReason::single_both_or_none: return us(say(lang, QT_TRANSLATE_NOOP("Tr", "đánh cả hai hoặc không ô nào")));
-  }
-  return "?";
-}
+std::string reason_text(tally::InvalidReason r, Lang lang) { return words::say(words::Kind::invalid_reason, tally::to_string(r), lang); }
 
 }  // namespace
 
@@ -49,7 +40,7 @@ ResultsView build_results_view(const config::Election& election, const tally::Co
   view.final = summary.final;
   view.headline = us(summary.final ? say(lang, QT_TRANSLATE_NOOP("Tr", "KẾT QUẢ CHÍNH THỨC"))
                                    : say(lang, QT_TRANSLATE_NOOP("Tr", "TẠM THỜI — chưa kiểm phiếu xong")));
-  view.sheets = us(say(lang, QT_TRANSLATE_NOOP("Tr", "Tờ phiếu đã đếm %1 · chờ Ban kiểm phiếu %2 · bị từ chối %3"))
+  view.sheets = us(say(lang, QT_TRANSLATE_NOOP("Tr", "Tờ phiếu đã đếm %1 · chờ Ban kiểm phiếu %2 · mặt giấy bị từ chối %3"))
                        .arg(summary.counted)
                        .arg(summary.waiting)
                        .arg(summary.rejected));
@@ -83,9 +74,13 @@ ResultsView build_results_view(const config::Election& election, const tally::Co
       b.tied = std::find(r.tied.begin(), r.tied.end(), c.candidate_id) != r.tied.end();
       p.bars.push_back(std::move(b));
     }
-    const bool settled = standing.closed || (standing.waiting == 0 && standing.conflicting_serials == 0 && r.reconciliation.ok() && r.issued);
-    if (!settled) {
-      p.outcome = us(say(lang, QT_TRANSLATE_NOOP("Tr", "Đang kiểm: %1 tờ của cuộc bầu này chờ Ban kiểm phiếu; chưa công bố ai trúng cử")).arg(standing.waiting));
+    if (!standing.provisional_because.empty()) {
+      std::string why;
+      for (const auto& code : standing.provisional_because) {
+        why += (why.empty() ? "" : "; ") + words::say(words::Kind::provisional, code, lang);
+        if (code == "ballots_waiting") why += " (" + n(standing.waiting) + ")";
+      }
+      p.outcome = us(say(lang, QT_TRANSLATE_NOOP("Tr", "Đang kiểm, chưa công bố ai trúng cử: %1")).arg(qs(why)));
     } else {
       std::string elected;
       for (const auto& id : r.elected) {
@@ -93,9 +88,16 @@ ResultsView build_results_view(const config::Election& election, const tally::Co
         elected += (elected.empty() ? "" : ", ") + (candidate != nullptr ? candidate->name : id);
       }
       p.outcome = us(say(lang, QT_TRANSLATE_NOOP("Tr", "Trúng cử: %1")).arg(elected.empty() ? say(lang, QT_TRANSLATE_NOOP("Tr", "không có ai")) : qs(elected)));
-      if (!r.tied.empty()) p.outcome += us(say(lang, QT_TRANSLATE_NOOP("Tr", ". Bằng phiếu ở suất cuối: bầu lại giữa những người này")));
+      if (!r.tied.empty()) {
+        std::string tied;
+        for (const auto& id : r.tied) {
+          const auto* candidate = contest.find_candidate(id);
+          tied += (tied.empty() ? "" : "; ") + (candidate != nullptr ? candidate->name : id);
+        }
+        p.outcome += ". " + words::say(words::Kind::next_step, "tie_round", lang) + ": " + tied;
+      }
       if (r.seats_unfilled > 0 && r.tied.empty()) {
-        p.outcome += us(say(lang, QT_TRANSLATE_NOOP("Tr", ". Còn thiếu: %1 (đại hội quyết định bầu tiếp hay không)")).arg(r.seats_unfilled));
+        p.outcome += ". " + words::say(words::Kind::next_step, "further_round", lang) + " (" + n(r.seats_unfilled) + ")";
       }
       if (!r.reconciliation.ok()) p.outcome += us(say(lang, QT_TRANSLATE_NOOP("Tr", ". ĐỐI CHIẾU KHÔNG KHỚP")));
     }

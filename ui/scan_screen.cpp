@@ -15,19 +15,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/words.hpp"
+
 #include "ui/internal/screens.hpp"
 #include "ui/internal/tr.hpp"
 
 namespace kp::ui {
 namespace {
 
-QString batch_end_text(const QString& reason) {
-  if (reason == "hopper_empty") return Tr::tr("khay giấy đã hết");
-  if (reason == "cancelled") return Tr::tr("đã dừng");
-  if (reason == "fault") return Tr::tr("máy quét báo lỗi");
-  if (reason == "device_lost") return Tr::tr("mất kết nối với máy quét");
-  return reason;
-}
+QString batch_end_text(const QString& reason) { return qs(words::say(words::Kind::batch_end, us(reason), ui_language())); }
 
 }  // namespace
 
@@ -205,12 +201,7 @@ void ScanScreen::read_output() {
 }
 
 void ScanScreen::show_progress() {
-  counters_->setText(Tr::tr("Đã quét %1 mặt · đã đếm %2 · chờ Ban kiểm phiếu %3 · từ chối %4")
-                         .arg(progress_.sides)
-                         .arg(progress_.counted)
-                         .arg(progress_.waiting)
-                         .arg(progress_.rejected) +
-                     (progress_.duplicates > 0 ? Tr::tr(" · đã có từ trước %1").arg(progress_.duplicates) : QString()));
+  counters_->setText(qs(station::batch_progress_text(progress_.totals, ui_language())));
   fault_->setText(progress_.last_fault);
   fault_->setVisible(!progress_.last_fault.isEmpty());
 }

@@ -17,6 +17,7 @@
 
 #include "config/election.hpp"
 #include "config/layout.hpp"
+#include "station/scan_batch.hpp"
 #include "tally/congress_db.hpp"
 
 namespace kp::ui {
@@ -75,7 +76,7 @@ QString candidate_name(const config::Election& election, const std::string& cont
 
 // Plain words for what the program records as codes.
 QString mark_state_text(MarkState state);
-QString wait_reason_text(const std::string& reason, const config::Election& election);
+QString wait_reason_text(const tally::WaitReason& reason, const config::Election& election);
 QString flag_text(const std::string& flag);
 
 // The sheets waiting for the committee, oldest first.
@@ -126,8 +127,10 @@ class MarkGalleryModel : public QAbstractListModel {
 };
 
 // Follows `kiemphieu scan`'s output (one JSON object per line: a side, a fault, the batch summary).
+// What a batch run as `kiemphieu scan` in a child process has done so far, from its output
+// (read with the station's own codec, station/scan_batch.hpp).
 struct ScanProgress {
-  int sides = 0, counted = 0, waiting = 0, rejected = 0, duplicates = 0, faults = 0;
+  station::BatchTotals totals;     // ballots (papers) and sides as they came
   std::int64_t last_sheet_id = 0;  // the newest stored side
   QString last_fault;              // said in plain words, with what to do
   bool finished = false;

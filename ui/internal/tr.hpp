@@ -7,11 +7,17 @@
 
 #include <string>
 
+#include "common/text.hpp"
+
 namespace kp::ui {
 
 struct Tr {
   Q_DECLARE_TR_FUNCTIONS(Tr)  // the context lupdate gives calls spelt Tr::tr
 };
+
+// The console's language, as the installed translation gives it: the words of the catalogue
+// (common/words.hpp: reasons, flags, states, outcomes) follow it like every Tr::tr text.
+inline Lang ui_language() { return Tr::tr("vi", "the language code of this translation") == QLatin1String("en") ? Lang::en : Lang::vi; }
 
 inline QString qs(const std::string& s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 inline std::string us(const QString& s) { return s.toUtf8().toStdString(); }

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="vi_VN">
 <context>
     <name>Tr</name>
@@ -16,7 +17,7 @@
     </message>
     <message>
         <source>Ban kiểm phiếu quyết định</source>
-        <translation>Committee's decision</translation>
+        <translation>Committee&apos;s decision</translation>
     </message>
     <message>
         <source>Phát hiện trên tờ phiếu (làm phiếu không hợp lệ):</source>
@@ -84,7 +85,7 @@
     </message>
     <message>
         <source>Kiểm tra nhật ký: chuỗi băm, chữ ký của trạm, mọi ảnh và trạng thái mọi tờ phiếu. Đọc lại: chạy lại nhận dạng trên mọi ảnh đã lưu và so với kết quả đã ghi.</source>
-        <translation>Verify: the hash chain, the station's signatures, every image and every sheet's state. Replay: run recognition again on every stored image and compare with what was recorded.</translation>
+        <translation>Verify: the hash chain, the station&apos;s signatures, every image and every sheet&apos;s state. Replay: run recognition again on every stored image and compare with what was recorded.</translation>
     </message>
     <message>
         <source>Vị trí / tờ</source>
@@ -235,70 +236,6 @@
         <translation>Sign &amp;in (F2)</translation>
     </message>
     <message>
-        <source>gạch</source>
-        <translation>struck</translation>
-    </message>
-    <message>
-        <source>giữ</source>
-        <translation>kept</translation>
-    </message>
-    <message>
-        <source>đồng ý</source>
-        <translation>agree</translation>
-    </message>
-    <message>
-        <source>không đồng ý</source>
-        <translation>disagree</translation>
-    </message>
-    <message>
-        <source>cả hai ô</source>
-        <translation>both boxes</translation>
-    </message>
-    <message>
-        <source>không ô nào</source>
-        <translation>neither box</translation>
-    </message>
-    <message>
-        <source>chưa rõ</source>
-        <translation>unclear</translation>
-    </message>
-    <message>
-        <source>không có dấu đỏ</source>
-        <translation>no red stamp</translation>
-    </message>
-    <message>
-        <source>chưa kiểm tra dấu (ảnh xám)</source>
-        <translation>stamp not checked (gray scan)</translation>
-    </message>
-    <message>
-        <source>ghi thêm tên</source>
-        <translation>name written in</translation>
-    </message>
-    <message>
-        <source>có ký hiệu riêng</source>
-        <translation>identifying mark</translation>
-    </message>
-    <message>
-        <source>vệt bẩn của máy quét</source>
-        <translation>streak from a dirty scanner</translation>
-    </message>
-    <message>
-        <source>chưa rõ: %1</source>
-        <translation>unclear: %1</translation>
-    </message>
-    <message>
-        <source>trùng số phiếu (có thể là bản sao)</source>
-        <translation>serial seen twice (possibly a copy)</translation>
-    </message>
-    <message>
-        <source>phiếu của lần bầu đã kết thúc</source>
-        <translation>ballot of a closed round</translation>
-    </message>
-    <message>
-        <source>không đọc được: %1</source>
-        <translation>not read: %1</translation>
-    </message>
-    <message>
         <source>sau</source>
         <translation>back</translation>
     </message>
@@ -403,14 +340,6 @@
         <translation>Scanning from %1 — operator: %2</translation>
     </message>
     <message>
-        <source>Đã quét %1 mặt · đã đếm %2 · chờ Ban kiểm phiếu %3 · từ chối %4</source>
-        <translation>Scanned %1 sides · counted %2 · waiting for the committee %3 · refused %4</translation>
-    </message>
-    <message>
-        <source> · đã có từ trước %1</source>
-        <translation> · already stored %1</translation>
-    </message>
-    <message>
         <source>Đại hội</source>
         <translation>Congress</translation>
     </message>
@@ -484,7 +413,7 @@
     </message>
     <message>
         <source>&amp;In phiếu lần bầu này…</source>
-        <translation>&amp;Print this round's ballots…</translation>
+        <translation>&amp;Print this round&apos;s ballots…</translation>
     </message>
     <message>
         <source>&amp;Kết thúc lần bầu…</source>
@@ -508,7 +437,7 @@
     </message>
     <message>
         <source>Đã tạo đại hội. Ghi dấu vân tay khóa của trạm vào biên bản: %1</source>
-        <translation>Congress created. Write the station key's fingerprint in the minutes: %1</translation>
+        <translation>Congress created. Write the station key&apos;s fingerprint in the minutes: %1</translation>
     </message>
     <message>
         <source>Mở đại hội</source>
@@ -600,7 +529,7 @@ Station key fingerprint: %4</translation>
     </message>
     <message>
         <source>Kết thúc lần bầu đang mở của cuộc bầu này và ghi kết quả.</source>
-        <translation>Close this contest's open round and record its result.</translation>
+        <translation>Close this contest&apos;s open round and record its result.</translation>
     </message>
     <message>
         <source>Đã kết thúc lần bầu %1.</source>
@@ -612,7 +541,7 @@ Station key fingerprint: %4</translation>
     </message>
     <message>
         <source>Nghị quyết của đại hội về lần bầu này</source>
-        <translation>The congress's resolution on this round</translation>
+        <translation>The congress&apos;s resolution on this round</translation>
     </message>
     <message>
         <source>Người được đưa vào lần bầu</source>
@@ -628,7 +557,7 @@ Station key fingerprint: %4</translation>
     </message>
     <message>
         <source>Đã mở lần bầu %1. In phiếu của lần bầu này trước khi phát.</source>
-        <translation>Round %1 opened. Print this round's ballots before handing them out.</translation>
+        <translation>Round %1 opened. Print this round&apos;s ballots before handing them out.</translation>
     </message>
     <message>
         <source>Đăng nhập</source>
@@ -679,22 +608,6 @@ Station key fingerprint: %4</translation>
         <translation>Could not scan: %1</translation>
     </message>
     <message>
-        <source>khay giấy đã hết</source>
-        <translation>the hopper is empty</translation>
-    </message>
-    <message>
-        <source>đã dừng</source>
-        <translation>stopped</translation>
-    </message>
-    <message>
-        <source>máy quét báo lỗi</source>
-        <translation>the scanner reported a fault</translation>
-    </message>
-    <message>
-        <source>mất kết nối với máy quét</source>
-        <translation>the scanner was lost</translation>
-    </message>
-    <message>
         <source>kiemphieu — kết quả kiểm phiếu</source>
         <translation>kiemphieu — live results</translation>
     </message>
@@ -724,23 +637,7 @@ Station key fingerprint: %4</translation>
     </message>
     <message>
         <source>Quan sát viên: chỉ xem kết quả của trạm kiểm phiếu</source>
-        <translation>Observer: read-only view of the counting station's results</translation>
-    </message>
-    <message>
-        <source>không đúng mẫu phát ra</source>
-        <translation>not the issued form</translation>
-    </message>
-    <message>
-        <source>để quá số lượng cần bầu</source>
-        <translation>more names kept than seats</translation>
-    </message>
-    <message>
-        <source>gạch hết tên</source>
-        <translation>all names struck</translation>
-    </message>
-    <message>
-        <source>đánh cả hai hoặc không ô nào</source>
-        <translation>both or neither box</translation>
+        <translation>Observer: read-only view of the counting station&apos;s results</translation>
     </message>
     <message>
         <source>KẾT QUẢ CHÍNH THỨC</source>
@@ -749,10 +646,6 @@ Station key fingerprint: %4</translation>
     <message>
         <source>TẠM THỜI — chưa kiểm phiếu xong</source>
         <translation>PROVISIONAL — counting is not finished</translation>
-    </message>
-    <message>
-        <source>Tờ phiếu đã đếm %1 · chờ Ban kiểm phiếu %2 · bị từ chối %3</source>
-        <translation>Sheets counted %1 · waiting for the committee %2 · refused %3</translation>
     </message>
     <message>
         <source> · số sê-ri trùng %1</source>
@@ -775,10 +668,6 @@ Station key fingerprint: %4</translation>
         <translation>%1 votes (more than half of D)</translation>
     </message>
     <message>
-        <source>Đang kiểm: %1 tờ của cuộc bầu này chờ Ban kiểm phiếu; chưa công bố ai trúng cử</source>
-        <translation>Counting: %1 sheets of this contest wait for the committee; nobody is declared elected yet</translation>
-    </message>
-    <message>
         <source>Trúng cử: %1</source>
         <translation>Elected: %1</translation>
     </message>
@@ -787,20 +676,25 @@ Station key fingerprint: %4</translation>
         <translation>nobody</translation>
     </message>
     <message>
-        <source>. Bằng phiếu ở suất cuối: bầu lại giữa những người này</source>
-        <translation>. Tied at the last seat: a new round among them</translation>
-    </message>
-    <message>
-        <source>. Còn thiếu: %1 (đại hội quyết định bầu tiếp hay không)</source>
-        <translation>. Seats unfilled: %1 (the congress decides on a further round)</translation>
-    </message>
-    <message>
         <source>. ĐỐI CHIẾU KHÔNG KHỚP</source>
         <translation>. RECONCILIATION FAILS</translation>
     </message>
     <message>
         <source>Đã gửi %1 trang đi in.</source>
         <translation>%1 pages sent to the printer.</translation>
+    </message>
+    <message>
+        <source>Tờ phiếu đã đếm %1 · chờ Ban kiểm phiếu %2 · mặt giấy bị từ chối %3</source>
+        <translation>Ballots counted %1 · waiting for the committee %2 · sides refused %3</translation>
+    </message>
+    <message>
+        <source>vi</source>
+        <comment>the language code of this translation</comment>
+        <translation>en</translation>
+    </message>
+    <message>
+        <source>Đang kiểm, chưa công bố ai trúng cử: %1</source>
+        <translation>Counting, nobody is declared elected yet: %1</translation>
     </message>
 </context>
 </TS>

@@ -1,4 +1,4 @@
-#include "cli/election_report.hpp"
+#include "station/election_summary.hpp"
 
 #include <sstream>
 
@@ -6,7 +6,7 @@
 
 #include "config/load.hpp"
 
-namespace kp::cli {
+namespace kp::station {
 std::string d_explanation(const config::Election& e, Lang lang) {
   const auto& x = e.electorate;
   const bool en = lang == Lang::en;
@@ -127,4 +127,4 @@ std::string election_summary_json(const config::Election& e, const std::vector<c
   return j.dump(2);
 }
 
-}  // namespace kp::cli
+}  // namespace kp::station

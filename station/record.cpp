@@ -1,4 +1,4 @@
-#include "cli/report_writer.hpp"
+#include "station/record.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,12 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/election_report.hpp"
-#include "cli/preparation.hpp"
+#include "station/election_summary.hpp"
 #include "printing/counting_record.hpp"
 #include "tally/records.hpp"
 
-namespace kp::cli {
+namespace kp::station {
 namespace {
 
 std::string now_local() {
@@ -34,11 +33,13 @@ std::string csv_field(const std::string& s) {
 
 }  // namespace
 
-std::vector<std::string> write_reports(const config::Election& election, const std::vector<tally::ContestResult>& results,
-                                       const ReportContext& context, const std::string& dir, Lang lang) {
+RecordFiles write_reports(const config::Election& election, const std::vector<tally::ContestResult>& results, const ReportContext& context,
+                          const std::string& dir, Lang lang) {
   namespace fs = std::filesystem;
-  fs::create_directories(dir);
-  std::vector<std::string> written;
+  RecordFiles out;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::vector<std::string>& written = out.written;
   std::ofstream csv(fs::path(dir) / "results.csv", std::ios::binary | std::ios::trunc);
   csv << "contest_id,candidate_id,name,votes,percent_of_D,elected,round\n";
   for (std::size_t i = 0; i < results.size(); ++i) {
@@ -73,7 +74,7 @@ std::vector<std::string> write_reports(const config::Election& election, const s
     }
     for (const auto& id : r.tied) record.tied.push_back(contest->find_candidate(id)->name);
     record.seats_unfilled = r.seats_unfilled;
-    record.waiting = context.waiting;
+    record.waiting = i < context.waiting_per_round.size() ? context.waiting_per_round[i] : context.waiting;
     record.final = context.final;
     record.closed_at = closed_at.empty() ? now_local() : closed_at;
     record.final = context.final || !closed_at.empty();  // a closed round stands whatever else waits
@@ -82,7 +83,7 @@ std::vector<std::string> write_reports(const config::Election& election, const s
     const std::string round_part = r.round > 1 ? "-lan-" + std::to_string(r.round) : std::string();
     const auto pdf = (fs::path(dir) / (r.contest_id + round_part + "-bien-ban.pdf")).string();
     if (auto ok = printing::write_counting_record_pdf(record, lang, pdf); !ok) {
-      print_error(ok.error(), lang);
+      out.errors.push_back(ok.error());
     } else {
       written.push_back(pdf);
     }
@@ -93,7 +94,18 @@ std::vector<std::string> write_reports(const config::Election& election, const s
   std::ofstream(fs::path(dir) / "results.json", std::ios::binary | std::ios::trunc) << json.dump(2) << '\n';
   written.push_back((fs::path(dir) / "results.json").string());
   written.push_back((fs::path(dir) / "results.csv").string());
-  return written;
+  return out;
 }
 
-}  // namespace kp::cli
+Result<RecordFiles> write_record(const tally::CongressDb& db, const std::string& dir, Lang lang) {
+  const auto summary = db.count();
+  if (!summary) return tl::unexpected(summary.error());
+  ReportContext context{summary->waiting, summary->final, db.key_fingerprint(), summary->contests, {}, {}};
+  for (const auto& s : summary->standing) {
+    context.closed_at.push_back(s.closed_at);
+    context.waiting_per_round.push_back(s.waiting);
+  }
+  return write_reports(db.election(), summary->results, context, dir, lang);
+}
+
+}  // namespace kp::station

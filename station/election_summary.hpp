@@ -8,7 +8,7 @@
 #include "config/election.hpp"
 #include "config/layout.hpp"
 
-namespace kp::cli {
+namespace kp::station {
 
 // How D is made up from the electorate figures, in words.
 std::string d_explanation(const config::Election& election, Lang lang);
@@ -17,4 +17,4 @@ std::string election_summary_text(const config::Election& election, const std::v
 std::string election_summary_json(const config::Election& election, const std::vector<config::ContestLayout>& layouts,
                                   const config::Diagnostics& warnings);
 
-}  // namespace kp::cli
+}  // namespace kp::station

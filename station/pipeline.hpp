@@ -1,0 +1,69 @@
+#pragma once
+// The one path a paper takes into the count, whatever brought it (`ingest` of files, `scan`
+// from any scanner, folder import, the console): both sides of a paper are recognised side by
+// side, the back-side rules are applied (tally/admission.hpp), and what is kept is stored in
+// one commit, where admission decides each side's state.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/evidence.hpp"
+#include "recognition/recognizer.hpp"
+#include "tally/congress_db.hpp"
+
+namespace kp::station {
+
+// One side of a paper as it came in: the name it is known by (a file name, the scanner's
+// origin) and the file holding its image.
+struct SideFile {
+  std::string name;
+  std::string path;
+};
+
+// A paper: the side the feeder saw first and, in a duplex scan or a file pair, the other one.
+struct Paper {
+  SideFile first;
+  std::optional<SideFile> second;
+};
+
+struct StoredSide {
+  std::string scanned_as;  // "front" or "back": where on the paper the side was (not what recognition read)
+  std::string image;       // its name
+  tally::IngestOutcome outcome;
+};
+
+enum class PaperState { counted, waiting, refused, already_stored };
+std::string_view to_string(PaperState state);
+
+struct PaperOutcome {
+  std::vector<StoredSide> sides;  // what was stored (a blank back of a one-sided ballot is not)
+  bool blank_back_dropped = false;
+  // What the paper is after storing: counted when every side kept was counted; waiting when a
+  // side waits; refused when every side kept was refused; already stored when every side was.
+  PaperState state = PaperState::waiting;
+  std::vector<std::string> unreadable;  // sides whose file could not be read at all: not stored
+};
+
+class SheetPipeline {
+ public:
+  SheetPipeline(tally::CongressDb& db, const recognition::Recognizer& recognizer) : db_(db), recognizer_(recognizer) {}
+
+  // Recognises the paper's sides in parallel, then stores it (below).
+  Result<PaperOutcome> take(const Paper& paper, std::optional<std::int64_t> batch);
+  // Stores a paper whose sides are already recognised (`evidence` in the order first, second).
+  Result<PaperOutcome> store(const Paper& paper, const std::vector<SideEvidence>& evidence, std::optional<std::int64_t> batch);
+
+  [[nodiscard]] tally::CongressDb& db() const { return db_; }
+  [[nodiscard]] const recognition::Recognizer& recognizer() const { return recognizer_; }
+
+ private:
+  tally::CongressDb& db_;
+  const recognition::Recognizer& recognizer_;
+};
+
+// The papers of a list of files, paired by side name (NAME-front.* with NAME-back.*).
+std::vector<Paper> papers_of(const std::vector<std::string>& files);
+
+}  // namespace kp::station

@@ -1,0 +1,38 @@
+#pragma once
+// The counting record of every contest: PDF (biên bản), JSON and CSV, from the tally's results.
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "config/election.hpp"
+#include "tally/congress_db.hpp"
+#include "tally/rules.hpp"
+
+namespace kp::station {
+
+struct ReportContext {
+  std::int64_t waiting = 0;
+  bool final = false;
+  std::string key_fingerprint;
+  // Parallel to the results when they come from a congress database: the contest as put to each
+  // round and when that round closed (empty while open). Empty: the definition's contests.
+  std::vector<config::Contest> round_contests;
+  std::vector<std::string> closed_at;
+  // Parallel to the results: the ballots of that round still waiting (each record says its own).
+  std::vector<std::int64_t> waiting_per_round;
+};
+
+struct RecordFiles {
+  std::vector<std::string> written;  // the paths written
+  std::vector<Error> errors;         // records that could not be written
+};
+
+// Writes DIR/<contest>-bien-ban.pdf (DIR/<contest>-lan-<N>-bien-ban.pdf for a later round), DIR/results.json and DIR/results.csv; returns the paths.
+RecordFiles write_reports(const config::Election& election, const std::vector<tally::ContestResult>& results, const ReportContext& context,
+                          const std::string& dir, Lang lang);
+
+// The counting record of every contest and round of a congress database, as it stands.
+Result<RecordFiles> write_record(const tally::CongressDb& db, const std::string& dir, Lang lang);
+
+}  // namespace kp::station

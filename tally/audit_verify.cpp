@@ -1,0 +1,181 @@
+// `audit verify`: the chain, every signature, image, sheet, round, batch and member against the
+// entries that recorded them, and two independent recounts of every round.
+#include "tally/internal/congress_impl.hpp"
+
+#include "common/files.hpp"
+#include "tally/internal/naive_recount.hpp"
+
+namespace kp::tally {
+
+std::vector<AuditProblem> CongressDb::verify() const {
+  std::vector<AuditProblem> problems;
+  const auto note = [&](std::int64_t position, std::string what) { problems.push_back({position, std::move(what)}); };
+  try {
+    auto& db = *impl_->db;
+    // The chain: numbering, links, hashes and signatures.
+    std::string prev = kGenesis;
+    std::int64_t expected = 1;
+    std::map<std::int64_t, Json> sheet_events;                   // sheet id → its ingestion entry
+    std::map<std::int64_t, std::vector<Json>> rulings;           // sheet id → adjudication entries
+    std::map<std::pair<std::string, int>, std::int64_t> issued_events;
+    std::map<std::pair<std::string, int>, Json> round_events;   // init's first rounds and every round_opened
+    std::map<std::pair<std::string, int>, Json> closed_events;
+    std::map<std::int64_t, Json> batch_started, batch_ended;
+    std::map<std::string, Json> member_events;                   // name → its member_added entry
+    const auto round_key = [](const Json& p) { return std::pair<std::string, int>{p.value("contest_id", ""), p.value("round", 1)}; };
+    auto q = db.prepare("SELECT seq, at, type, payload, prev_hash, hash, signature FROM audit ORDER BY seq");
+    while (q.step()) {
+      const std::int64_t seq = q.integer(0);
+      const std::string at = q.text(1), type = q.text(2), payload = q.text(3), prev_hash = q.text(4), hash = q.text(5), sig = q.text(6);
+      if (seq != expected) note(seq, "entry " + std::to_string(expected) + " is missing or entries are out of order");
+      if (prev_hash != prev) note(seq, "entry " + std::to_string(seq) + " does not follow the entry before it (inserted, deleted or reordered)");
+      if (sha256_hex(entry_text(seq, at, type, payload, prev_hash)) != hash) note(seq, "entry " + std::to_string(seq) + " was altered after it was written");
+      if (!internal::verify_hex(impl_->public_pem, hash, sig)) note(seq, "entry " + std::to_string(seq) + " has no valid station signature");
+      prev = hash;
+      expected = seq + 1;
+      const Json p = Json::parse(payload, nullptr, false);
+      if (type == to_string(AuditEvent::sheet) && p.is_object()) sheet_events[p.value("sheet", std::int64_t{0})] = p;
+      if (type == to_string(AuditEvent::adjudication) && p.is_object()) rulings[p.value("sheet", std::int64_t{0})].push_back(p);
+      if (!p.is_object()) continue;
+      if (type == to_string(AuditEvent::issued)) issued_events[round_key(p)] = p.value("issued", std::int64_t{-1});
+      if (type == to_string(AuditEvent::init)) {
+        for (const auto& r : p.value("rounds", Json::array())) round_events[round_key(r)] = r;
+      }
+      if (type == to_string(AuditEvent::round_opened)) round_events[round_key(p)] = p;
+      if (type == to_string(AuditEvent::round_closed)) closed_events[round_key(p)] = p;
+      if (type == to_string(AuditEvent::batch_started)) batch_started[p.value("batch", std::int64_t{0})] = p;
+      if (type == to_string(AuditEvent::batch_ended)) batch_ended[p.value("batch", std::int64_t{0})] = p;
+      if (type == to_string(AuditEvent::member_added)) member_events[p.value("name", "")] = p;
+    }
+    if (expected == 1) note(0, "the audit log is empty");
+    // Every sheet is what its entries say, and its image is the one that was scanned.
+    const auto all = sheets();
+    const std::vector<SheetRow> none;
+    const std::vector<SheetRow>& rows = all ? *all : none;  // both lvalues: no copy of every sheet
+    std::set<std::int64_t> seen;
+    for (const auto& s : rows) {
+      seen.insert(s.id);
+      const std::string who = "sheet " + std::to_string(s.id) + " (" + s.image_name + ")";
+      const auto it = sheet_events.find(s.id);
+      if (it == sheet_events.end()) {
+        note(s.id, who + " has no audit entry: it was added outside the program");
+        continue;
+      }
+      const Json& e = it->second;
+      if (e.value("image_sha256", "") != s.image_sha256 || e.value("recognition_sha256", "") != sha256_hex(s.recognition) ||
+          e.value("contest_id", "") != s.contest_id || e.value("serial", std::int64_t{-1}) != s.serial || e.value("side", "") != s.side ||
+          e.value("round", 0) != s.round || (e.contains("batch") ? std::optional(e["batch"].get<std::int64_t>()) : std::nullopt) != s.batch_id) {
+        note(s.id, who + " differs from the entry that recorded it");
+      }
+      std::string status = e.value("status", "");
+      Json marks = e.value("marks", Json::object()), flags = e.value("flags", Json::array());
+      if (const auto r = rulings.find(s.id); r != rulings.end()) {
+        status = r->second.back().value("set_aside", false) ? "rejected" : "counted";
+        marks = r->second.back().value("marks", Json::object());
+        flags = r->second.back().value("flags", Json::array());
+      }
+      if (status != to_string(s.status) || marks != marks_json(s.marks) || flags != flags_json(s.flags)) {
+        note(s.id, who + " holds a state, marks or flags that no audit entry gave it");
+      }
+      const fs::path image = impl_->images() / s.stored_file;
+      if (!fs::exists(image)) {
+        note(s.id, who + ": the stored image " + image.string() + " is missing");
+      } else if (sha256_hex(read_file_bytes(image)) != s.image_sha256) {
+        note(s.id, who + ": the stored image " + image.string() + " was changed");
+      }
+    }
+    for (const auto& [id, e] : sheet_events) {
+      if (!seen.count(id)) note(id, "sheet " + std::to_string(id) + " was recorded but is no longer in the database");
+    }
+    // Rounds: each as its entry opened it, issued as entered, and a closed round's stored result
+    // is exactly what the stored sheets count to today.
+    // The recount over the sheets already read above.
+    const std::optional<CountSummary> summary = all ? std::optional(impl_->count_sheets(*all)) : std::nullopt;
+    for (const auto* st : impl_->ordered_rounds()) {
+      const RoundRow& r = st->row;
+      const auto key = std::pair{r.contest_id, r.round};
+      const std::string who = "round " + std::to_string(r.round) + " of contest " + r.contest_id;
+      const auto opened = round_events.find(key);
+      Json ids = Json::array();
+      for (const auto& c : r.contest.candidates) ids.push_back(c.id);
+      if (opened == round_events.end() || opened->second.value("layout_hash", "") != r.layout_hash ||
+          (r.round > 1 && (opened->second.value("candidates", Json::array()) != ids || opened->second.value("seats", 0) != r.contest.seats))) {
+        note(0, who + " is not the round any audit entry opened");
+      }
+      const auto issued = issued_events.find(key);
+      if ((issued == issued_events.end()) != !r.issued || (issued != issued_events.end() && r.issued && issued->second != *r.issued)) {
+        note(0, "ballots issued for " + who + " differ from the entry that recorded them");
+      }
+      // The independent recount: every round, open or closed, counted a second way.
+      if (summary) {
+        for (std::size_t i = 0; i < summary->results.size(); ++i) {
+          if (summary->results[i].contest_id != r.contest_id || summary->results[i].round != r.round) continue;
+          const auto naive = internal::naive_recount(*impl_->election, r.contest, r.round, static_cast<int>(st->layout.sides.size()), rows);
+          if (const std::string differs = internal::naive_difference(naive, summary->results[i]); !differs.empty()) {
+            note(0, who + ": the count and the independent recount disagree: " + differs);
+          }
+        }
+      }
+      const auto closed = closed_events.find(key);
+      if (r.open) {
+        if (closed != closed_events.end()) note(0, who + " was closed, but the database shows it open");
+        continue;
+      }
+      if (closed == closed_events.end() || closed->second.value("result_sha256", "") != sha256_hex(r.result_json)) {
+        note(0, who + ": the stored result is not the one the audit entry closed it with");
+      }
+      if (summary) {
+        for (std::size_t i = 0; i < summary->results.size(); ++i) {
+          if (summary->results[i].contest_id == r.contest_id && summary->results[i].round == r.round &&
+              results_json({summary->results[i]}) != r.result_json) {
+            note(0, who + ": the stored result does not follow from the stored sheets");
+          }
+        }
+      }
+    }
+    for (const auto& [key, e] : round_events) {
+      if (impl_->rounds.count(key) == 0) note(0, "round " + std::to_string(key.second) + " of contest " + key.first + " was opened but is no longer in the database");
+    }
+    // Batches: as started and ended in the log.
+    auto bq = db.prepare("SELECT id, source, device, ended_at, end_reason FROM batches ORDER BY id");
+    std::set<std::int64_t> batches_seen;
+    while (bq.step()) {
+      const std::int64_t id = bq.integer(0);
+      batches_seen.insert(id);
+      const auto started = batch_started.find(id);
+      if (started == batch_started.end() || started->second.value("source", "") != bq.text(1) || started->second.value("device", "") != bq.text(2)) {
+        note(0, "batch " + std::to_string(id) + " is not the batch any audit entry started");
+      }
+      const auto ended = batch_ended.find(id);
+      if (bq.maybe_text(3).has_value() != (ended != batch_ended.end()) ||
+          (ended != batch_ended.end() && ended->second.value("reason", "") != bq.maybe_text(4).value_or(""))) {
+        note(0, "batch " + std::to_string(id) + " ended otherwise than its audit entry says");
+      }
+    }
+    for (const auto& [id, e] : batch_started) {
+      if (batches_seen.count(id) == 0) note(0, "batch " + std::to_string(id) + " was started but is no longer in the database");
+    }
+    // Members: each registered by an entry, with the PIN verifier it recorded (a PIN changed in
+    // the database by hand shows here).
+    auto mq = db.prepare("SELECT name, role, pin_verifier FROM members");
+    std::set<std::string> members_seen;
+    while (mq.step()) {
+      const std::string name = mq.text(0);
+      members_seen.insert(name);
+      const auto e = member_events.find(name);
+      if (e == member_events.end() || e->second.value("role", "") != mq.text(1) || e->second.value("pin_verifier_sha256", "") != sha256_hex(mq.text(2))) {
+        note(0, "member " + name + " is not as any audit entry registered them (added or PIN changed outside the program)");
+      }
+    }
+    for (const auto& [name, e] : member_events) {
+      if (members_seen.count(name) == 0) note(0, "member " + name + " was registered but is no longer in the database");
+    }
+    auto integrity = db.prepare("PRAGMA integrity_check");
+    if (integrity.step() && integrity.text(0) != "ok") note(0, "SQLite integrity check: " + integrity.text(0));
+  } catch (const std::exception& e) {
+    note(0, std::string("the database cannot be read: ") + e.what());
+  }
+  return problems;
+}
+
+}  // namespace kp::tally
