@@ -15,6 +15,7 @@
 #include "station/election_summary.hpp"
 #include "station/reading.hpp"
 #include "cli/preparation.hpp"
+#include "station/authority.hpp"
 #include "station/record.hpp"
 #include "config/layout.hpp"
 #include "config/load.hpp"
@@ -204,6 +205,7 @@ int run_demo(const DemoArgs& args, Lang lang) {
   const std::vector<DemoMember> members{{"Nguyễn Văn An", tally::MemberRole::committee, "1111"},
                                         {"Trần Thị Bình", tally::MemberRole::committee, "2222"},
                                         {"Lê Thị Hoa", tally::MemberRole::scanner_operator, "3333"}};
+  const station::Credential secretary{members[0].name, members[0].pin};
   {
     auto opened = tally::CongressDb::open(db);
     if (!opened) {
@@ -211,18 +213,21 @@ int run_demo(const DemoArgs& args, Lang lang) {
       return 1;
     }
     for (const auto& m : members) {
-      if (auto added = opened->add_member(m.name, m.role, m.pin, &m == &members.front() ? "" : members.front().name); !added) {
+      const std::optional<station::Credential> by = &m == &members.front() ? std::nullopt : std::optional(secretary);
+      if (auto added = station::add_member(*opened, m.name, m.role, m.pin, by); !added) {
         print_error(added.error(), lang);
         return 1;
       }
       std::cout << (en ? "Demo member: " : "Thành viên mẫu: ") << m.name << " (" << (m.role == tally::MemberRole::committee ? (en ? "committee" : "Ban kiểm phiếu") : (en ? "operator" : "người quét"))
                 << "), PIN " << m.pin << '\n';
     }
-  }
-  for (const auto& contest : p->election->contests) {
-    // Ballots issued: every delegate present received one of each (D of the example).
-    IssuedArgs issued{db, contest.id, 148, members[0].name};
-    if (const int rc = run_issued(issued, lang); rc != 0) return rc;
+    for (const auto& contest : p->election->contests) {
+      // Ballots issued: every delegate present received one of each (D of the example).
+      if (auto entered = station::enter_issued(*opened, contest.id, 148, secretary); !entered) {
+        print_error(entered.error(), lang);
+        return 1;
+      }
+    }
   }
   std::cout << (en ? "Scanning the deck with the simulated scanner (600 images/min)…\n" : "Quét bộ phiếu bằng máy quét mô phỏng (600 ảnh/phút)…\n");
   ScanArgs scan;
@@ -237,8 +242,22 @@ int run_demo(const DemoArgs& args, Lang lang) {
   DbArgs results{db, false};
   if (const int rc = run_results(results, lang); rc != 0) return rc;
   std::cout << (en ? "Counting record (biên bản):\n" : "Biên bản kiểm phiếu:\n");
-  if (const int rc = run_report(results, (out / "record").string(), members.front().name, lang); rc != 0) return rc;
-  if (const int rc = run_audit_verify(results, lang); rc != 0) return rc;
+  {
+    auto opened = tally::CongressDb::open(db);
+    const auto record = opened ? station::write_record(*opened, (out / "record").string(), lang) : tl::unexpected(opened.error());
+    if (!record) {
+      print_error(record.error(), lang);
+      return 1;
+    }
+    for (const auto& e : record->errors) print_error(e, lang);
+    for (const auto& path : record->written) std::cout << path << '\n';
+    // Written by the secretary: the files and their hashes go into the signed log.
+    if (auto logged = station::record_documents(*opened, "record", secretary, record->written); !logged || !record->errors.empty()) {
+      if (!logged) print_error(logged.error(), lang);
+      return 1;
+    }
+  }
+  if (const int rc = run_audit_verify(VerifyArgs{db, "", ""}, lang); rc != 0) return rc;
   // With a display, the live results console opens on the congress just counted.
   const char* x11 = std::getenv("DISPLAY");
   const char* wayland = std::getenv("WAYLAND_DISPLAY");

@@ -104,6 +104,13 @@ struct DbArgs {
   bool json = false;
 };
 
+// `audit verify`, with what an auditor brings from paper.
+struct VerifyArgs {
+  std::string db_path;
+  std::string expect_key;   // the station key's fingerprint from the minutes
+  std::string expect_head;  // "N:HASH" from a counting record or export
+};
+
 struct SynthArgs {
   std::string election_path;
   std::string out_dir;
@@ -130,7 +137,7 @@ int run_member_add(const MemberArgs& args, Lang lang);
 int run_member_list(const DbArgs& args, Lang lang);
 int run_adjudicate(const AdjudicateArgs& args, Lang lang);
 int run_results(const DbArgs& args, Lang lang);
-int run_audit_verify(const DbArgs& args, Lang lang);
+int run_audit_verify(const VerifyArgs& args, Lang lang);
 // With `by`, the record's files go into the audit log with their hashes, naming who wrote them.
 int run_report(const DbArgs& args, const std::string& out_dir, const std::string& by, Lang lang);
 int run_export(const DbArgs& args, const std::string& out_dir, Lang lang);

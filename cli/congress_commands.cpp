@@ -18,6 +18,7 @@
 #include "common/files.hpp"
 #include "common/words.hpp"
 #include "cli/preparation.hpp"
+#include "station/authority.hpp"
 #include "station/pipeline.hpp"
 #include "station/reading.hpp"
 #include "station/record.hpp"
@@ -132,27 +133,22 @@ int run_ingest(const IngestArgs& args, Lang lang) {
 int run_issued(const IssuedArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  return reported(db->set_issued(args.contest_id, args.count, args.by), lang) ? 0 : 1;
+  const station::Credential by{args.by, read_pin(args.by, lang)};
+  if (!reported(station::enter_issued(*db, args.contest_id, args.count, by), lang)) return 1;
+  std::cout << nlohmann::json{{"contest_id", args.contest_id}, {"issued", args.count}, {"by", by.name}}.dump() << '\n';
+  std::cerr << (lang == Lang::en ? "Ballots issued entered: " : "Đã ghi số phiếu phát ra: ") << args.contest_id << " — " << args.count << '\n';
+  return 0;
 }
 
 int run_member_add(const MemberArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  const auto members = db->members();
-  if (!reported(members, lang)) return 1;
-  std::string pin, consent_pin;
-  std::getline(std::cin, pin);
-  if (!members->empty()) {
-    if (args.by.empty()) {
-      print_error(Error{"not_committee", {"Cần một thành viên Ban kiểm phiếu đồng ý (--by, mã PIN ở dòng thứ hai)",
-                                          "A committee member must consent (--by, their PIN on the second line)"}, ""}, lang);
-      return 1;
-    }
-    std::getline(std::cin, consent_pin);
-    if (!reported(db->check_pin(args.by, consent_pin), lang)) return 1;
-  }
+  // The new member's PIN first, then (once anyone is registered) the consenting member's.
+  const std::string pin = read_pin(args.name, lang);
+  std::optional<station::Credential> by;
+  if (!args.by.empty()) by = station::Credential{args.by, read_pin(args.by, lang)};
   const auto role = tally::parse_member_role(args.role);
-  const auto added = db->add_member(args.name, role.value_or(tally::MemberRole::committee), pin, args.by);
+  const auto added = station::add_member(*db, args.name, role.value_or(tally::MemberRole::committee), pin, by);
   if (!reported(added, lang)) return 1;
   std::cout << nlohmann::json{{"name", added->name}, {"role", tally::to_string(added->role)}, {"added_by", added->added_by}}.dump() << '\n';
   return 0;
@@ -217,8 +213,11 @@ int run_waiting(const DbArgs& args, Lang lang) {
 int run_adjudicate(const AdjudicateArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
+  // Each member's PIN on its own line, in the order of --by.
+  const station::Credential first{args.members.at(0), read_pin(args.members.at(0), lang)};
+  const station::Credential second{args.members.at(1), read_pin(args.members.at(1), lang)};
   if (args.set_aside) {
-    const auto row = db->set_aside(args.sheet_id, args.reason, args.members.at(0), args.members.at(1));
+    const auto row = station::set_aside(*db, args.sheet_id, args.reason, first, second);
     if (!reported(row, lang)) return 1;
     std::cout << nlohmann::json{{"sheet_id", row->id}, {"status", to_string(row->status)}}.dump() << '\n';
     return 0;
@@ -242,7 +241,7 @@ int run_adjudicate(const AdjudicateArgs& args, Lang lang) {
     }
     flags.insert(*flag);
   }
-  const auto row = db->adjudicate(args.sheet_id, marks, flags, args.reason, args.members.at(0), args.members.at(1));
+  const auto row = station::rule(*db, args.sheet_id, marks, flags, args.reason, first, second);
   if (!reported(row, lang)) return 1;
   std::cout << nlohmann::json{{"sheet_id", row->id}, {"status", to_string(row->status)}}.dump() << '\n';
   return 0;
@@ -262,6 +261,7 @@ int run_results(const DbArgs& args, Lang lang) {
     j["sides"] = {{"counted", summary->sides.counted}, {"waiting", summary->sides.waiting}, {"rejected", summary->sides.rejected}};
     j["final"] = summary->final;
     j["provisional_because"] = summary->provisional_because;
+    if (const auto head = db->head()) j["log_head"] = *head;
     std::cout << j.dump() << '\n';
     return 0;
   }
@@ -275,6 +275,9 @@ int run_results(const DbArgs& args, Lang lang) {
             << (summary->conflicting_serials > 0 ? std::to_string(summary->conflicting_serials) : std::string()) << '\n'
             << (summary->final ? (en ? "FINAL RESULT\n\n" : "KẾT QUẢ CHÍNH THỨC\n\n") : (en ? "PROVISIONAL: " : "TẠM THỜI: ") + provisional + "\n\n")
             << tally::results_text(db->election(), summary->results, lang);
+  if (const auto head = db->head()) {
+    std::cout << (en ? "Log head (write it down to check the database later): " : "Đầu nhật ký (ghi lại để kiểm tra cơ sở dữ liệu sau này): ") << *head << '\n';
+  }
   return 0;
 }
 
@@ -285,7 +288,7 @@ int run_report(const DbArgs& args, const std::string& out_dir, const std::string
   if (!reported(record, lang)) return 1;
   for (const auto& e : record->errors) print_error(e, lang);
   for (const auto& path : record->written) std::cout << path << '\n';
-  if (!by.empty() && !reported(db->record_documents("record", by, record->written), lang)) return 1;
+  if (!by.empty() && !reported(station::record_documents(*db, "record", {by, read_pin(by, lang)}, record->written), lang)) return 1;
   return record->errors.empty() ? 0 : 1;
 }
 
@@ -307,13 +310,17 @@ int run_audit_export(const std::string& dir, Lang lang) {
   return problems.empty() ? 0 : 1;
 }
 
-int run_audit_verify(const DbArgs& args, Lang lang) {
+int run_audit_verify(const VerifyArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  const auto problems = db->verify();
+  const auto problems = db->verify({args.expect_key, args.expect_head});
   for (const auto& p : problems) std::cout << nlohmann::json{{"position", p.position}, {"problem", p.what}}.dump() << '\n';
-  std::cerr << (problems.empty() ? (lang == Lang::en ? "audit: everything holds\n" : "kiểm tra: mọi thứ khớp\n")
-                                 : (lang == Lang::en ? "audit: problems found\n" : "kiểm tra: có sai lệch\n"));
+  const bool en = lang == Lang::en;
+  const auto head = db->head();
+  std::cerr << (problems.empty() ? (en ? "audit: everything holds" : "kiểm tra: mọi thứ khớp") : (en ? "audit: problems found" : "kiểm tra: có sai lệch"))
+            << (head ? (en ? "; log head " : "; đầu nhật ký ") + *head : std::string())
+            << (args.expect_key.empty() ? (en ? "; key not compared with the minutes (--expect-key)" : "; chưa so khóa với biên bản (--expect-key)") : "")
+            << '\n';
   return problems.empty() ? 0 : 1;
 }
 
@@ -375,7 +382,9 @@ int run_round_list(const RoundArgs& args, Lang lang) {
 int run_round_close(const RoundArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  const auto row = db->close_round(args.contest_id, args.members.at(0), args.members.at(1));
+  const station::Credential first{args.members.at(0), read_pin(args.members.at(0), lang)};
+  const station::Credential second{args.members.at(1), read_pin(args.members.at(1), lang)};
+  const auto row = station::close_round(*db, args.contest_id, first, second);
   if (!reported(row, lang)) return 1;
   std::cout << round_json(*row).dump() << '\n';
   return 0;
@@ -384,7 +393,9 @@ int run_round_close(const RoundArgs& args, Lang lang) {
 int run_round_open(const RoundArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  const auto row = db->open_round(args.contest_id, args.candidates, args.seats, args.decision, args.members.at(0), args.members.at(1));
+  const station::Credential first{args.members.at(0), read_pin(args.members.at(0), lang)};
+  const station::Credential second{args.members.at(1), read_pin(args.members.at(1), lang)};
+  const auto row = station::open_round(*db, args.contest_id, args.candidates, args.seats, args.decision, first, second);
   if (!reported(row, lang)) return 1;
   std::cout << round_json(*row).dump() << '\n';
   std::cerr << (lang == Lang::en ? "Print its ballots with: kiemphieu round ballots " : "In phiếu của lần bầu này: kiemphieu round ballots ") << args.db_path
@@ -421,7 +432,7 @@ int run_round_ballots(const RoundArgs& args, Lang lang) {
     if (entry.is_regular_file() && name.rfind(args.contest_id, 0) == 0) written.push_back(entry.path().string());
   }
   std::sort(written.begin(), written.end());
-  return reported(db->record_documents("ballots", args.by, written), lang) ? 0 : 1;
+  return reported(station::record_documents(*db, "ballots", {args.by, read_pin(args.by, lang)}, written), lang) ? 0 : 1;
 }
 
 void add_congress_commands(CLI::App& app, CommandLine& line) {
@@ -441,7 +452,7 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   issued_cmd->add_option("db", issued->db_path, "CONGRESS.db")->required();
   issued_cmd->add_option("contest", issued->contest_id, "CONTEST")->required();
   issued_cmd->add_option("count", issued->count, "N")->required()->check(CLI::NonNegativeNumber);
-  issued_cmd->add_option("--by", issued->by, "who entered it")->required();
+  issued_cmd->add_option("--by", issued->by, "the committee member who enters it (PIN on standard input)")->required();
 
   auto member = std::make_shared<MemberArgs>();
   auto member_list = std::make_shared<DbArgs>();
@@ -465,14 +476,14 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   auto* round_close_cmd = round_cmd->add_subcommand("close", "close the contest's open round and record its result");
   round_close_cmd->add_option("db", round->db_path, "CONGRESS.db")->required();
   round_close_cmd->add_option("contest", round->contest_id, "CONTEST")->required();
-  round_close_cmd->add_option("--by", round->members, "two committee members")->required()->expected(2);
+  round_close_cmd->add_option("--by", round->members, "two committee members (their PINs on standard input, one per line)")->required()->expected(2);
   auto* round_open_cmd = round_cmd->add_subcommand("open", "open a further round (after a tie or unfilled seats)");
   round_open_cmd->add_option("db", round->db_path, "CONGRESS.db")->required();
   round_open_cmd->add_option("contest", round->contest_id, "CONTEST")->required();
   round_open_cmd->add_option("--candidate", round->candidates, "candidate id put to the round (repeat)")->required();
   round_open_cmd->add_option("--seats", round->seats, "seats put to the round")->required()->check(CLI::Range(1, 1000));
   round_open_cmd->add_option("--decision", round->decision, "the congress's decision, for the record")->required();
-  round_open_cmd->add_option("--by", round->members, "two committee members")->required()->expected(2);
+  round_open_cmd->add_option("--by", round->members, "two committee members (their PINs on standard input, one per line)")->required()->expected(2);
   auto* round_ballots_cmd = round_cmd->add_subcommand("ballots", "print the ballots of the contest's open round");
   round_ballots_cmd->add_option("db", round->db_path, "CONGRESS.db")->required();
   round_ballots_cmd->add_option("contest", round->contest_id, "CONTEST")->required();
@@ -494,7 +505,7 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   adjudicate_cmd->add_flag("--set-aside", adjudicate->set_aside, "keep the sheet but never count it (a photocopy, a second scan)");
   adjudicate_cmd->add_option("--flag", adjudicate->flags, "no_stamp | write_in | identifying_mark");
   adjudicate_cmd->add_option("--reason", adjudicate->reason, "why")->required();
-  adjudicate_cmd->add_option("--by", adjudicate->members, "two committee members")->required()->expected(2);
+  adjudicate_cmd->add_option("--by", adjudicate->members, "two committee members (their PINs on standard input, one per line)")->required()->expected(2);
 
   auto results = std::make_shared<DbArgs>();
   auto* results_cmd = app.add_subcommand("results", "Kết quả theo cơ sở dữ liệu / results from the congress database");
@@ -518,8 +529,11 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   auto audit = std::make_shared<DbArgs>();
   auto* audit_cmd = app.add_subcommand("audit", "Kiểm tra nhật ký và ảnh / check the audit trail");
   audit_cmd->require_subcommand(1);
-  auto* verify_cmd = audit_cmd->add_subcommand("verify", "chain, signatures, images, sheet states");
-  verify_cmd->add_option("db", audit->db_path, "CONGRESS.db")->required();
+  auto verify = std::make_shared<VerifyArgs>();
+  auto* verify_cmd = audit_cmd->add_subcommand("verify", "chain, signatures, images, sheet states, members, two recounts");
+  verify_cmd->add_option("db", verify->db_path, "CONGRESS.db")->required();
+  verify_cmd->add_option("--expect-key", verify->expect_key, "the station key fingerprint read into the minutes at set-up");
+  verify_cmd->add_option("--expect-head", verify->expect_head, "N:HASH, a head of the log printed on a counting record or export");
   auto* replay_cmd = audit_cmd->add_subcommand("replay", "re-run recognition on every stored image and compare");
   replay_cmd->add_option("db", audit->db_path, "CONGRESS.db")->required();
   auto audited_export = std::make_shared<std::string>();
@@ -540,7 +554,7 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   line.add(report_cmd, [report, report_dir, report_by](Lang lang) { return run_report(*report, *report_dir, *report_by, lang); });
   line.add(export_cmd, [export_args, export_dir](Lang lang) { return run_export(*export_args, *export_dir, lang); });
   line.add(audit_export_cmd, [audited_export](Lang lang) { return run_audit_export(*audited_export, lang); });
-  line.add(verify_cmd, [audit](Lang lang) { return run_audit_verify(*audit, lang); });
+  line.add(verify_cmd, [verify](Lang lang) { return run_audit_verify(*verify, lang); });
   line.add(replay_cmd, [audit](Lang lang) { return run_audit_replay(*audit, lang); });
 }
 

@@ -2,8 +2,11 @@
 // (shared/docs/cli-contract.md): exit 0 on success, 1 on failure, 2 on a usage error; data on
 // stdout, diagnostics on stderr. Each command group registers its own commands
 // (cli/command_line.hpp); this file parses and runs the one given.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -26,6 +29,90 @@ namespace {
 kp::Lang language_from_environment() {
   const char* env = std::getenv("KIEMPHIEU_LANG");
   return env != nullptr ? kp::parse_lang(env) : kp::Lang::vi;
+}
+
+// The language asked for, read before parsing (a usage error is said in it too).
+kp::Lang language_of(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--lang") return kp::parse_lang(argv[i + 1]);
+  }
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]).rfind("--lang=", 0) == 0) return kp::parse_lang(std::string(argv[i]).substr(7));
+  }
+  return language_from_environment();
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The subcommand of `app` a mistyped word was most likely meant to be ("scna" → "scan").
+std::string nearest_command(const CLI::App& app, const std::string& word) {
+  std::string best;
+  std::size_t best_distance = 3;  // two edits at most: beyond that a guess misleads more than it helps
+  for (const auto* sub : app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
+    const std::size_t d = edit_distance(word, sub->get_name());
+    if (d < best_distance) {
+      best_distance = d;
+      best = sub->get_name();
+    }
+  }
+  return best;
+}
+
+// A usage error said in the language asked for, with "did you mean" for a mistyped command;
+// exit code 2 (the contract's usage error).
+int usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  const kp::Lang lang = language_of(argc, argv);
+  const bool en = lang == kp::Lang::en;
+  const std::string what = e.what();
+  std::string said = what;
+  // The command the words were given to: the deepest subcommand named on the line.
+  const CLI::App* at = &app;
+  std::string unknown;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--lang") ++i;  // its value is not a command
+    if (word.empty() || word[0] == '-') continue;
+    bool found = false;
+    for (const auto* sub : at->get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == word) {
+        at = sub;
+        found = true;
+        break;
+      }
+    }
+    // A word where a command was due (the level has commands) that is none of them.
+    if (!found && unknown.empty() && !at->get_subcommands([](const CLI::App*) { return true; }).empty()) unknown = word;
+    if (!found) break;
+  }
+  if (what.find("A subcommand is required") != std::string::npos || what.find("subcommand") != std::string::npos) {
+    said = en ? "a command is needed" : "cần một lệnh";
+    if (!unknown.empty()) {
+      said = (en ? "there is no command “" : "không có lệnh “") + unknown + "”";
+      if (const std::string guess = nearest_command(*at, unknown); !guess.empty()) said += (en ? "; did you mean “" : "; có phải là “") + guess + "”?";
+    }
+  } else if (const auto pos = what.find(" is required"); pos != std::string::npos) {
+    said = (en ? "missing " : "thiếu ") + what.substr(0, pos);
+  } else if (what.find("were not expected") != std::string::npos || what.find("was not expected") != std::string::npos) {
+    said = (en ? "not understood: " : "không hiểu: ") + what.substr(what.find(':') == std::string::npos ? 0 : what.find(':') + 2);
+  } else if (!en) {
+    said = "tham số không đúng: " + what;
+  }
+  std::cerr << at->get_name() << ": " << (en ? "error: " : "lỗi: ") << said << '\n'
+            << (en ? "Run with --help for more information.\n" : "Chạy với --help để xem cách dùng.\n");
+  return 2;
 }
 
 }  // namespace
@@ -52,8 +139,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return 2;
+    return usage_error(app, e, argc, argv);
   }
   const auto* command = line.parsed();
   if (command == nullptr) return 2;

@@ -1,5 +1,8 @@
 #include "cli/preparation.hpp"
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 
@@ -10,6 +13,26 @@ namespace kp::cli {
 void print_error(const Error& e, Lang lang) {
   std::cerr << (e.where.empty() ? std::string() : e.where + ": ") << (lang == Lang::en ? "error: " : "lỗi: ")
             << e.message.in(lang) << '\n';
+}
+
+std::string read_pin(const std::string& member, Lang lang) {
+  std::string pin;
+  if (::isatty(STDIN_FILENO) == 0) {
+    std::getline(std::cin, pin);
+    return pin;
+  }
+  std::cerr << (lang == Lang::en ? "PIN of " : "Mã PIN của ") << member << ": " << std::flush;
+  termios before{};
+  const bool quiet = ::tcgetattr(STDIN_FILENO, &before) == 0;
+  if (quiet) {
+    termios hidden = before;
+    hidden.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden);
+  }
+  std::getline(std::cin, pin);
+  if (quiet) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &before);
+  std::cerr << '\n';
+  return pin;
 }
 
 // Loads, validates and lays out every contest; reports every finding on stderr.

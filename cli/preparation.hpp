@@ -22,6 +22,11 @@ struct Prepared {
 
 void print_error(const Error& e, Lang lang);
 
+// The PIN of `member`, never an argument (it would show in `ps` and the shell's history): from
+// the terminal without echo when standard input is one, otherwise the next line of standard
+// input. Empty when none was given.
+std::string read_pin(const std::string& member, Lang lang);
+
 // Writes `text` (any bytes) to `path`, replacing it; false when it cannot.
 bool write_text(const std::filesystem::path& path, const std::string& text);
 

@@ -209,7 +209,7 @@ void add_scanner_commands(CLI::App& app, CommandLine& line) {
   scan->operator_name = login != nullptr ? login : "";
   auto* scan_cmd = app.add_subcommand("scan", "Quét một đợt phiếu vào cơ sở dữ liệu / scan a batch into the congress database");
   scan_cmd->add_option("db", scan->db_path, "CONGRESS.db")->required();
-  scan_cmd->add_option("--source", scan->source, "sim:DIR | folder:DIR | sane:DEVICE[?option=value&…]")->required();
+  scan_cmd->add_option("--source", scan->source, "sim:DIR | folder:DIR | sane:DEVICE[?option=value&…] | escl:http://HOST:PORT[/eSCL] | usb:VID:PID[:SERIAL]")->required();
   scan_cmd->add_option("--speed", scan->images_per_minute, "simulated scanner: images per minute (default 300)")->check(CLI::PositiveNumber);
   scan_cmd->add_option("--faults", scan->faults, "simulated scanner: faults, e.g. jam@5,double_feed@12,cover_open@20,unplug@30,busy");
   scan_cmd->add_option("--idle-end", scan->idle_end_seconds, "folder import: end the batch after this many seconds without a new file");

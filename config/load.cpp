@@ -121,6 +121,18 @@ class DefinitionReader {
   Diagnostics diagnostics_;
 };
 
+// A printed text (a title, the congress, the issuer) holds nothing a reader cannot see: a
+// control character would also reach the terminal of whoever runs `check`.
+void refuse_unseen(DefinitionReader& r, const std::string& text, const toml::source_region& where, const std::string& field) {
+  const auto hidden = unseen_characters(text);
+  if (hidden.empty()) return;
+  std::string list;
+  for (const auto& h : hidden) list += (list.empty() ? "" : ", ") + h;
+  r.error("unseen_character", where, field,
+          {"Văn bản " + quote(visible(text)) + " có ký tự không nhìn thấy hoặc điều khiển (" + list + ")",
+           "The text " + quote(visible(text)) + " holds characters a reader cannot see, or control characters (" + list + ")"});
+}
+
 struct ContestDraft {
   Contest contest;
   bool ballot_given = false;
@@ -322,6 +334,14 @@ void read_candidates(DefinitionReader& r, const toml::array& array, const std::s
               {"Họ tên không phải là văn bản UTF-8 hợp lệ", "The name is not valid UTF-8 text"});
       continue;
     }
+    if (const auto hidden = unseen_characters(raw_name); !hidden.empty()) {
+      std::string list;
+      for (const auto& h : hidden) list += (list.empty() ? "" : ", ") + h;
+      r.error("unseen_character", node.source(), field + ".name",
+              {"Họ tên " + quote(visible(raw_name)) + " có ký tự không nhìn thấy hoặc điều khiển (" + list + "): người đọc danh sách không thấy được",
+               "The name " + quote(visible(raw_name)) + " holds characters a reader cannot see, or control characters (" + list + ")"});
+      continue;
+    }
     c.name = normalize_name(raw_name);
     if (c.name.empty()) {
       r.error("empty_name", node.source(), field + ".name", {"Họ tên để trống", "The name is empty"});
@@ -356,7 +376,10 @@ std::optional<ContestDraft> read_contest(DefinitionReader& r, const toml::table&
                "Contest id " + quote(c.id) + " may hold only a–z, 0–9 and '-'"});
     }
   }
-  if (auto title = r.string_at(t, "title", path, true, t.source())) c.title = normalize_name(*title);
+  if (auto title = r.string_at(t, "title", path, true, t.source())) {
+    refuse_unseen(r, *title, t.get("title") != nullptr ? t.get("title")->source() : t.source(), path + ".title");
+    c.title = normalize_name(*title);
+  }
   if (auto seats = r.integer_at(t, "seats", path, true, t.source())) {
     draft.seats_where = t.get("seats")->source();
     if (*seats < 1) {
@@ -441,6 +464,7 @@ void settle_candidate_ids(DefinitionReader& r, ContestDraft& draft, const std::s
   }
   std::map<std::string, std::size_t> seen_ids;
   std::map<std::string, std::size_t> seen_names;
+  std::map<std::string, std::size_t> seen_skeletons;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const auto& c = list[i];
     const std::string field = path + ".candidates[" + std::to_string(c.listed_position) + "]";
@@ -448,6 +472,16 @@ void settle_candidate_ids(DefinitionReader& r, ContestDraft& draft, const std::s
       r.error("duplicate_candidate_id", draft.candidate_where[i], field + ".id",
               {"Mã " + quote(c.id) + " đã dùng cho " + quote(list[it->second].name) + " ở dòng " + std::to_string(list[it->second].source_line),
                "Id " + quote(c.id) + " is already used by " + quote(list[it->second].name) + " on line " + std::to_string(list[it->second].source_line)});
+    }
+    // Names that look alike on paper (a Cyrillic "А" for a Latin "A", …) are the same name to a
+    // voter: two such rows would split one person's votes or hide a substitute.
+    const std::string skeleton = confusable_skeleton(c.name);
+    if (auto [it, fresh] = seen_skeletons.emplace(skeleton, i); !fresh && list[it->second].name != c.name) {
+      r.error("confusable_name", draft.candidate_where[i], field + ".name",
+              {"Họ tên " + quote(c.name) + " trông giống hệt người ở dòng " + std::to_string(list[it->second].source_line) + " (" +
+                   quote(list[it->second].name) + ") nhưng khác ký tự: sửa lại cho đúng chữ tiếng Việt",
+               "The name " + quote(c.name) + " looks the same as the one on line " + std::to_string(list[it->second].source_line) + " (" +
+                   quote(list[it->second].name) + ") but is written with other characters: write it in Vietnamese letters"});
     }
     if (auto [it, fresh] = seen_names.emplace(c.name, i); !fresh) {
       r.error("duplicate_name", draft.candidate_where[i], field + ".name",
@@ -565,8 +599,14 @@ tl::expected<LoadedElection, Diagnostics> read_definition(const toml::table& roo
                  "Election id " + quote(*id) + " may hold only a–z, 0–9 and '-'"});
       }
     }
-    if (auto congress = r.string_at(*e, "congress", "election", true, e->source())) election->congress = normalize_name(*congress);
-    if (auto issuer = r.string_at(*e, "issuer", "election", false, e->source())) election->issuer = normalize_name(*issuer);
+    if (auto congress = r.string_at(*e, "congress", "election", true, e->source())) {
+      refuse_unseen(r, *congress, e->get("congress") != nullptr ? e->get("congress")->source() : e->source(), "election.congress");
+      election->congress = normalize_name(*congress);
+    }
+    if (auto issuer = r.string_at(*e, "issuer", "election", false, e->source())) {
+      refuse_unseen(r, *issuer, e->get("issuer") != nullptr ? e->get("issuer")->source() : e->source(), "election.issuer");
+      election->issuer = normalize_name(*issuer);
+    }
     if (auto kind = r.string_at(*e, "kind", "election", true, e->source())) {
       if (auto k = parse_kind(*kind)) {
         election->kind = *k;

@@ -1,12 +1,15 @@
 #include "config/names.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <memory>
 #include <stdexcept>
 
 #include <unicode/coll.h>
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 #include <unicode/uchar.h>
+#include <unicode/uspoof.h>
 
 namespace kp::config {
 
@@ -36,6 +39,71 @@ bool is_valid_utf8(std::string_view text) {
     i += len;
   }
   return true;
+}
+
+namespace {
+
+bool unseen(UChar32 c) {
+  const auto type = static_cast<UCharCategory>(u_charType(c));
+  // Cc (controls, except the spaces a name's white space folding handles), Cf (format:
+  // zero-width characters, bidi controls, soft hyphen, BOM), Co (private use), Cn (unassigned).
+  if (type == U_CONTROL_CHAR) return !(c == '\t' || c == '\n' || c == '\r');
+  return type == U_FORMAT_CHAR || type == U_PRIVATE_USE_CHAR || type == U_UNASSIGNED;
+}
+
+std::string code_point(UChar32 c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return buf;
+}
+
+}  // namespace
+
+std::vector<std::string> unseen_characters(std::string_view utf8) {
+  std::vector<std::string> out;
+  const icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  for (int32_t i = 0; i < s.length();) {
+    const UChar32 c = s.char32At(i);
+    i += U16_LENGTH(c);
+    if (unseen(c)) out.push_back(code_point(c));
+  }
+  return out;
+}
+
+std::string visible(std::string_view utf8) {
+  const icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  std::string out;
+  for (int32_t i = 0; i < s.length();) {
+    const UChar32 c = s.char32At(i);
+    i += U16_LENGTH(c);
+    if (unseen(c)) {
+      out += "⟨" + code_point(c) + "⟩";
+    } else {
+      icu::UnicodeString one(c);
+      one.toUTF8String(out);
+    }
+  }
+  return out;
+}
+
+std::string confusable_skeleton(std::string_view utf8) {
+  UErrorCode status = U_ZERO_ERROR;
+  USpoofChecker* checker = uspoof_open(&status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU spoof checker unavailable");
+  const auto close = [](USpoofChecker* c) { uspoof_close(c); };
+  const std::unique_ptr<USpoofChecker, decltype(close)> guard(checker, close);
+  std::string skeleton(utf8.size() * 4 + 16, '\0');
+  int32_t n = uspoof_getSkeletonUTF8(checker, 0, utf8.data(), static_cast<int32_t>(utf8.size()), skeleton.data(),
+                                     static_cast<int32_t>(skeleton.size()), &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR) {
+    status = U_ZERO_ERROR;
+    skeleton.assign(static_cast<std::size_t>(n) + 1, '\0');
+    n = uspoof_getSkeletonUTF8(checker, 0, utf8.data(), static_cast<int32_t>(utf8.size()), skeleton.data(), static_cast<int32_t>(skeleton.size()),
+                               &status);
+  }
+  if (U_FAILURE(status)) return std::string(utf8);
+  skeleton.resize(static_cast<std::size_t>(n));
+  return skeleton;
 }
 
 std::string normalize_name(std::string_view utf8) {

@@ -14,6 +14,17 @@ std::string normalize_name(std::string_view utf8);
 
 bool is_valid_utf8(std::string_view text);
 
+// The characters of a name that a reader of the printed list could not see or would misread:
+// control characters (ESC, BEL, …), invisible format characters (zero-width space and joiners,
+// soft hyphen, byte-order mark), bidirectional overrides and isolates, private-use and
+// unassigned code points; each as "U+XXXX". Empty when there are none.
+std::vector<std::string> unseen_characters(std::string_view utf8);
+// The name with every such character shown as ⟨U+XXXX⟩: safe to print to a terminal or a log.
+std::string visible(std::string_view utf8);
+// The confusable skeleton of a name (Unicode TS #39, ICU's spoof checker): two names that look
+// alike — Latin "A" and Cyrillic "А", "rn" and "m" — have the same skeleton.
+std::string confusable_skeleton(std::string_view utf8);
+
 struct NameParts {
   std::string family;
   std::string middle;

@@ -147,6 +147,9 @@ Result<void> write_counting_record_pdf(const CountingRecord& r, Lang lang, const
   page.line((en ? "Count closed at: " : "Kết thúc kiểm phiếu lúc: ") + r.closed_at);
   page.line((en ? "Election definition SHA-256: " : "Mã băm định nghĩa cuộc bầu: ") + r.election_hash, kSmallPt);
   if (!r.key_fingerprint.empty()) page.line((en ? "Station key fingerprint: " : "Dấu vân tay khóa của trạm: ") + r.key_fingerprint, kSmallPt);
+  // The log's head: kept with the signed paper, it shows later whether the database still holds
+  // this count (`audit verify --expect-head`), or was rolled back or cut.
+  if (!r.log_head.empty()) page.line((en ? "Log head: " : "Đầu nhật ký: ") + r.log_head, kSmallPt);
   page.gap(6);
   page.line(en ? "THE COUNTING COMMITTEE" : "BAN KIỂM PHIẾU", kBodyPt, true, Qt::AlignHCenter);
   const std::size_t members = std::max<std::size_t>(3, r.committee.size());

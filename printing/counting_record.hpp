@@ -40,6 +40,7 @@ struct CountingRecord {
   std::string closed_at;                    // when the count was closed (or printed, when provisional)
   std::string election_hash;
   std::string key_fingerprint;              // empty when no congress database is involved
+  std::string log_head;                     // "N:HASH", the audit log's newest entry when the record was written; empty without a database
   std::vector<std::string> committee;       // names for the signature lines; empty lines when unknown
 };
 

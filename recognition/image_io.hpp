@@ -8,8 +8,13 @@
 
 namespace kp::recognition {
 
-// Gray files stay gray (one channel); colour files are BGR. Fails with "corrupt_image".
+// Gray files stay gray (one channel); colour files are BGR. Only JPEG, PNG, PNM and TIFF (what
+// scanners write) are decoded, and only of a page's size (image_io.cpp says the limits): the
+// size is read from the header first. Fails with "corrupt_image" when the bytes are not such an
+// image, and "file_unreadable" when there is no memory to decode one now; never throws.
 Result<Image> decode_image(const std::vector<unsigned char>& bytes, const std::string& name);
+// The same for a file, which must be a regular file (a directory, FIFO, device or socket is never
+// opened for reading), not empty and no larger than a scan can be; otherwise "file_unreadable".
 Result<Image> read_image_file(const std::string& path);
 
 }  // namespace kp::recognition

@@ -80,6 +80,7 @@ RecordFiles write_reports(const config::Election& election, const std::vector<ta
     record.final = context.final || !closed_at.empty();  // a closed round stands whatever else waits
     record.election_hash = election.content_hash;
     record.key_fingerprint = context.key_fingerprint;
+    record.log_head = context.log_head;
     const std::string round_part = r.round > 1 ? "-lan-" + std::to_string(r.round) : std::string();
     const auto pdf = (fs::path(dir) / (r.contest_id + round_part + "-bien-ban.pdf")).string();
     if (auto ok = printing::write_counting_record_pdf(record, lang, pdf); !ok) {
@@ -91,6 +92,7 @@ RecordFiles write_reports(const config::Election& election, const std::vector<ta
   auto json = nlohmann::ordered_json::parse(tally::results_json(results));
   json["final"] = context.final;
   json["waiting"] = context.waiting;
+  if (!context.log_head.empty()) json["log_head"] = context.log_head;
   std::ofstream(fs::path(dir) / "results.json", std::ios::binary | std::ios::trunc) << json.dump(2) << '\n';
   written.push_back((fs::path(dir) / "results.json").string());
   written.push_back((fs::path(dir) / "results.csv").string());
@@ -100,7 +102,9 @@ RecordFiles write_reports(const config::Election& election, const std::vector<ta
 Result<RecordFiles> write_record(const tally::CongressDb& db, const std::string& dir, Lang lang) {
   const auto summary = db.count();
   if (!summary) return tl::unexpected(summary.error());
-  ReportContext context{summary->waiting, summary->final, db.key_fingerprint(), summary->contests, {}, {}};
+  const auto head = db.head();
+  if (!head) return tl::unexpected(head.error());
+  ReportContext context{summary->waiting, summary->final, db.key_fingerprint(), summary->contests, {}, {}, *head};
   for (const auto& s : summary->standing) {
     context.closed_at.push_back(s.closed_at);
     context.waiting_per_round.push_back(s.waiting);

@@ -21,6 +21,7 @@ struct ReportContext {
   std::vector<std::string> closed_at;
   // Parallel to the results: the ballots of that round still waiting (each record says its own).
   std::vector<std::int64_t> waiting_per_round;
+  std::string log_head;  // the audit log's head when the record is written ("N:HASH")
 };
 
 struct RecordFiles {

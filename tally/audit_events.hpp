@@ -20,6 +20,7 @@ enum class AuditEvent {
   signed_out,    // a member signed out, or the console closed with them signed in
   sign_in_refused, // a wrong PIN was given for a member
   documents_written, // ballots printed or a counting record written: what, by whom, each file's SHA-256
+  pin_refused,   // a wrong PIN (or a locked member) for an action that changes the count or its record
 };
 
 constexpr std::string_view to_string(AuditEvent e) {
@@ -39,6 +40,7 @@ constexpr std::string_view to_string(AuditEvent e) {
     case AuditEvent::signed_out: return "signed_out";
     case AuditEvent::sign_in_refused: return "sign_in_refused";
     case AuditEvent::documents_written: return "documents_written";
+    case AuditEvent::pin_refused: return "pin_refused";
   }
   return "?";
 }

@@ -7,7 +7,9 @@
 
 namespace kp::tally {
 
-std::vector<AuditProblem> CongressDb::verify() const {
+std::vector<AuditProblem> CongressDb::verify() const { return verify(Expectations{}); }
+
+std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
   std::vector<AuditProblem> problems;
   const auto note = [&](std::int64_t position, std::string what) { problems.push_back({position, std::move(what)}); };
   try {
@@ -22,6 +24,8 @@ std::vector<AuditProblem> CongressDb::verify() const {
     std::map<std::pair<std::string, int>, Json> closed_events;
     std::map<std::int64_t, Json> batch_started, batch_ended;
     std::map<std::string, Json> member_events;                   // name → its member_added entry
+    std::map<std::string, std::string> registered;               // name → role, as the log has registered them so far
+    bool head_found = false;
     const auto round_key = [](const Json& p) { return std::pair<std::string, int>{p.value("contest_id", ""), p.value("round", 1)}; };
     auto q = db.prepare("SELECT seq, at, type, payload, prev_hash, hash, signature FROM audit ORDER BY seq");
     while (q.step()) {
@@ -34,6 +38,22 @@ std::vector<AuditProblem> CongressDb::verify() const {
       prev = hash;
       expected = seq + 1;
       const Json p = Json::parse(payload, nullptr, false);
+      if (!paper.head.empty() && paper.head == std::to_string(seq) + ":" + hash) head_found = true;
+      if (seq == 1) {
+        // The first entry names the definition and the key the congress was created with: what
+        // is stored now must still be them (a definition edited in the database, a key swapped).
+        if (type != to_string(AuditEvent::init) || !p.is_object()) {
+          note(seq, "the first entry is not the congress's creation");
+        } else {
+          if (p.value("election_hash", "") != impl_->election->content_hash) {
+            note(seq, "the election definition stored now (hash " + impl_->election->content_hash.substr(0, 16) +
+                          "…) is not the one the congress was created with (" + p.value("election_hash", "").substr(0, 16) + "…)");
+          }
+          if (p.value("key_fingerprint", "") != key_fingerprint()) {
+            note(seq, "the station key stored now (" + key_fingerprint() + ") is not the one the first entry names (" + p.value("key_fingerprint", "") + ")");
+          }
+        }
+      }
       if (type == to_string(AuditEvent::sheet) && p.is_object()) sheet_events[p.value("sheet", std::int64_t{0})] = p;
       if (type == to_string(AuditEvent::adjudication) && p.is_object()) rulings[p.value("sheet", std::int64_t{0})].push_back(p);
       if (!p.is_object()) continue;
@@ -46,8 +66,34 @@ std::vector<AuditProblem> CongressDb::verify() const {
       if (type == to_string(AuditEvent::batch_started)) batch_started[p.value("batch", std::int64_t{0})] = p;
       if (type == to_string(AuditEvent::batch_ended)) batch_ended[p.value("batch", std::int64_t{0})] = p;
       if (type == to_string(AuditEvent::member_added)) member_events[p.value("name", "")] = p;
+      // Every entry that changes the count or its record names committee members who were
+      // registered before it, with that role (the station asks for their PINs; an entry made
+      // around it names whoever its maker wished).
+      std::vector<std::string> acting;
+      if (type == to_string(AuditEvent::issued) || type == to_string(AuditEvent::documents_written)) acting.push_back(p.value("by", ""));
+      if (type == to_string(AuditEvent::adjudication) || type == to_string(AuditEvent::round_opened) || type == to_string(AuditEvent::round_closed)) {
+        for (const auto& m : p.value("members", Json::array())) acting.push_back(m.is_string() ? m.get<std::string>() : std::string());
+        if (acting.size() != 2 || acting[0] == acting[1]) note(seq, "entry " + std::to_string(seq) + " (" + type + ") does not name two different members");
+      }
+      if (type == to_string(AuditEvent::member_added) && !(registered.empty() && p.value("by", "").empty())) acting.push_back(p.value("by", ""));
+      for (const auto& name : acting) {
+        const auto it = registered.find(name);
+        if (it == registered.end()) {
+          note(seq, "entry " + std::to_string(seq) + " (" + type + ") names “" + name + "”, who was not a registered member then");
+        } else if (it->second != to_string(MemberRole::committee)) {
+          note(seq, "entry " + std::to_string(seq) + " (" + type + ") names “" + name + "”, an operator, for a committee member's decision");
+        }
+      }
+      if (type == to_string(AuditEvent::member_added)) registered[p.value("name", "")] = p.value("role", "");
     }
     if (expected == 1) note(0, "the audit log is empty");
+    if (!paper.key_fingerprint.empty() && paper.key_fingerprint != key_fingerprint()) {
+      note(0, "the station key (" + key_fingerprint() + ") is not the one read into the minutes (" + paper.key_fingerprint + "): the key was replaced");
+    }
+    if (!paper.head.empty() && !head_found) {
+      note(0, "the log no longer holds entry " + paper.head.substr(0, paper.head.find(':')) + " as printed on paper (" + paper.head +
+                  "): the database was rolled back, cut or rewritten");
+    }
     // Every sheet is what its entries say, and its image is the one that was scanned.
     const auto all = sheets();
     const std::vector<SheetRow> none;

@@ -292,6 +292,16 @@ Result<SheetRow> CongressDb::sheet(std::int64_t id) const {
   }
 }
 
+Result<std::string> CongressDb::head() const {
+  try {
+    auto q = impl_->db->prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+    if (!q.step()) return std::string("0:") + kGenesis;
+    return std::to_string(q.integer(0)) + ":" + q.text(1);
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+}
+
 Result<std::int64_t> CongressDb::last_event() const {
   try {
     auto q = impl_->db->prepare("SELECT coalesce(max(seq), 0) FROM audit");

@@ -179,6 +179,13 @@ class CongressDb {
   [[nodiscard]] Result<std::vector<MemberRow>> members() const;
   // Checks a member's PIN without recording anything (the second member's consent to a ruling).
   [[nodiscard]] Result<MemberRow> check_pin(const std::string& name, const std::string& pin) const;
+  // Checks a member's PIN for an action that changes the count or its record (`action` names
+  // it for the log). A wrong PIN is recorded as `pin_refused` and fails with "wrong_pin"; a
+  // member refused kLockRefusals times within kLockMinutes is locked ("pin_locked") for the
+  // rest of that time, whatever PIN is given.
+  static constexpr int kLockRefusals = 5;
+  static constexpr int kLockMinutes = 10;
+  Result<MemberRow> authenticate(const std::string& name, const std::string& pin, const std::string& action);
   // Sign-in at the console: checks the PIN and records `signed_in`, or `sign_in_refused` and the
   // error "wrong_pin".
   Result<MemberRow> sign_in(const std::string& name, const std::string& pin);
@@ -190,6 +197,9 @@ class CongressDb {
   // The number of the newest audit entry: every change to the congress adds one, so a screen
   // that polls this recounts only when something happened.
   [[nodiscard]] Result<std::int64_t> last_event() const;
+  // The head of the log: the newest entry's number and hash, as "N:HASH". Printed on every
+  // counting record, export and results, so a database rolled back or cut shows against paper.
+  [[nodiscard]] Result<std::string> head() const;
   [[nodiscard]] Result<CountSummary> count() const;
 
   // Cast vote records in the NIST SP 1500-103 common data format: DIR/cvr/<sheet>.json, one per
@@ -206,6 +216,14 @@ class CongressDb {
   // Checks the chain, every signature, every stored image and that every sheet row is what its
   // audit entries say it is. Empty when all holds.
   [[nodiscard]] std::vector<AuditProblem> verify() const;
+  // With what an auditor brings from paper: the station key's fingerprint read into the
+  // minutes at set-up, and a head of the log printed on a record or export ("N:HASH"). A key
+  // replaced and the whole log re-signed, or a database rolled back or cut, is found only so.
+  struct Expectations {
+    std::string key_fingerprint;  // empty: not checked
+    std::string head;             // "N:HASH"; empty: not checked
+  };
+  [[nodiscard]] std::vector<AuditProblem> verify(const Expectations& expected) const;
 
  private:
   struct Impl;

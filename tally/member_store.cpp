@@ -1,6 +1,9 @@
 // Committee members and operators: registration with a PIN, sign-in, documents written by them.
 #include "tally/internal/congress_impl.hpp"
 
+#include <chrono>
+#include <ctime>
+
 #include "common/files.hpp"
 #include "config/names.hpp"
 #include "tally/internal/pin.hpp"
@@ -83,6 +86,36 @@ Result<MemberRow> CongressDb::check_pin(const std::string& raw_name, const std::
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(impl_->path, e.what()));
   }
+}
+
+Result<MemberRow> CongressDb::authenticate(const std::string& raw_name, const std::string& pin, const std::string& action) {
+  const std::string name = config::normalize_name(raw_name);
+  try {
+    // Refusals are counted from the log itself: a locked member stays locked across programs.
+    const auto since_t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - std::chrono::minutes(kLockMinutes));
+    std::tm tm{};
+    gmtime_r(&since_t, &tm);
+    char since[32];
+    std::strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    auto q = impl_->db->prepare(
+        "SELECT count(*) FROM audit WHERE type IN ('pin_refused', 'sign_in_refused') AND at >= ? AND json_extract(payload, '$.name') = ?");
+    q.bind(1, std::string(since)).bind(2, name);
+    const std::int64_t refusals = q.step() ? q.integer(0) : 0;
+    if (refusals >= kLockRefusals) {
+      if (auto logged = impl_->log(AuditEvent::pin_refused, {{"name", name}, {"action", action}, {"locked", true}}); !logged) return tl::unexpected(logged.error());
+      return fail("pin_locked",
+                  {"Đã nhập sai mã PIN của " + name + " " + std::to_string(refusals) + " lần: chờ " + std::to_string(kLockMinutes) + " phút rồi thử lại",
+                   "The PIN of " + name + " was wrong " + std::to_string(refusals) + " times: wait " + std::to_string(kLockMinutes) + " minutes and try again"},
+                  name);
+    }
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e.what()));
+  }
+  auto member = check_pin(name, pin);
+  if (!member && member.error().code == "wrong_pin") {
+    if (auto logged = impl_->log(AuditEvent::pin_refused, {{"name", name}, {"action", action}}); !logged) return tl::unexpected(logged.error());
+  }
+  return member;
 }
 
 Result<MemberRow> CongressDb::sign_in(const std::string& name, const std::string& pin) {

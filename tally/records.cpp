@@ -41,7 +41,24 @@ tl::expected<RecordSet, std::vector<Error>> parse_records(std::string_view jsonl
       bad("contest_id", {"Không có cuộc bầu " + quote(contest_id) + " trong định nghĩa", "The definition has no contest " + quote(contest_id)});
       continue;
     }
-    if (j.contains("issued")) {
+    // Strict: a misspelt key ("flag") would otherwise be ignored and its ballot counted as if
+    // it had none; a line carrying both "issued" and "marks" would lose one of them.
+    const bool issued_line = j.contains("issued");
+    bool known = true;
+    for (const auto& [key, value] : j.items()) {
+      const bool allowed = key == "contest_id" || (issued_line ? key == "issued" : key == "marks" || key == "flags");
+      if (allowed) continue;
+      known = false;
+      if (issued_line && (key == "marks" || key == "flags")) {
+        bad(key, {"Một dòng hoặc là số phiếu phát ra (“issued”) hoặc là một lá phiếu (“marks”), không cả hai",
+                  "A line is either ballots issued (“issued”) or one ballot (“marks”), not both"});
+      } else {
+        bad(key, {"Khóa không có trong bản ghi phiếu: " + quote(key) + " (dùng contest_id, marks, flags hoặc issued)",
+                  "Unknown key in a ballot record: " + quote(key) + " (use contest_id, marks, flags or issued)"});
+      }
+    }
+    if (!known) continue;
+    if (issued_line) {
       if (!j["issued"].is_number_integer() || j["issued"].get<std::int64_t>() < 0) {
         bad("issued", {"“issued” phải là một số nguyên không âm", "“issued” must be a whole number, not negative"});
       } else {

@@ -279,3 +279,43 @@ TEST(ContentHash, ExampleCongressIsValidWithoutWarnings) {
 
 }  // namespace
 }  // namespace kp::config
+
+namespace kp::config {
+namespace {
+
+// Attacks on the printed list: names that look right and are not.
+TEST(NameAttack, ZeroWidthBidiAndControlCharactersAreRefusedWithTheirLine) {
+  const auto zero_width = expect_error(replace(kValid, "Trần Thị Bình", "Trần Thị\u200b Bình"), "unseen_character", 19);
+  EXPECT_THAT(zero_width.message.en, HasSubstr("U+200B"));
+  EXPECT_THAT(zero_width.message.en, HasSubstr("⟨U+200B⟩"));
+  EXPECT_THAT(expect_error(replace(kValid, "Lê Văn Cường", "Lê Văn \u202eCường"), "unseen_character", 20).message.en, HasSubstr("U+202E"));
+  EXPECT_THAT(expect_error(replace(kValid, "Phạm Thị Dung", "Phạm Thị \u2066Dung\u2069"), "unseen_character", 21).message.en, HasSubstr("U+2066"));
+  // TOML refuses a raw control character itself; written as an escape it reaches the definition.
+  EXPECT_THAT(expect_error(replace(kValid, "Hoàng Văn Em", "Hoàng Văn \\u001b[2JEm"), "unseen_character", 22).message.en, HasSubstr("U+001B"));
+  EXPECT_THAT(expect_error(replace(kValid, "Vũ Thị Giang", "Vũ Thị\u00ad Giang"), "unseen_character", 23).message.en, HasSubstr("U+00AD"));
+  expect_error(replace(kValid, "Bầu Ban Chấp hành", "Bầu Ban Chấp hành\\u0007"), "unseen_character", 14);
+  expect_error(replace(kValid, "Đại hội thử nghiệm", "Đại hội\u200d thử nghiệm"), "unseen_character", 4);
+}
+
+TEST(NameAttack, ALookAlikeInAnotherScriptIsRefusedAsTheSameName) {
+  // "Nguyễn Văn Аn" with a Cyrillic А: on paper two rows of one name.
+  const auto d = expect_error(replace(kValid, "Trần Thị Bình", "Nguyễn Văn \u0410n"), "confusable_name", 19);
+  EXPECT_THAT(d.message.en, HasSubstr("line 18"));
+  // Vietnamese names that only look close to a reader who does not read them are different names.
+  const auto distinct = parse_election(replace(replace(kValid, "Trần Thị Bình", "Lê Văn Dức"), "Lê Văn Cường", "Lê Văn Đức"), "test.toml");
+  EXPECT_TRUE(distinct.has_value()) << (distinct ? "" : distinct.error().front().format(Lang::en));
+}
+
+TEST(NameAttack, CheckNeverWritesControlCharactersToTheTerminal) {
+  test::ScratchDir dir;
+  test::write_file(dir.path() / "bad.toml", replace(kValid, "Hoàng Văn Em", "Hoàng Văn \\u001b[2J\\u0007Em"));
+  const auto r = test::run_cli("check " + test::quote_arg((dir.path() / "bad.toml").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos);
+  EXPECT_EQ(r.err.find('\x07'), std::string::npos);
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  EXPECT_THAT(r.err, HasSubstr("⟨U+001B⟩"));
+}
+
+}  // namespace
+}  // namespace kp::config

@@ -46,6 +46,9 @@ struct Congress {
     const auto r = test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml")));
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
+  // The names these tests give for the committee's decisions, registered as members: `audit
+  // verify` requires every entry that names someone to name a registered committee member.
+  void register_deciders() const { test::register_committee(db, {"A", "B", "Lê Văn A", "Trần Thị B", "Thư ký"}); }
   test::CommandResult ingest(const std::vector<std::string>& files) const {
     return test::run_cli("ingest " + test::quote_arg(db) + args_of(files));
   }
@@ -65,6 +68,7 @@ std::string problems_text(const std::vector<AuditProblem>& problems) {
 
 TEST(CongressDb, IngestionIsIdempotentAndPhotocopiesWait) {
   const Congress c;
+  c.register_deciders();
   const auto files = deck_images(6);
   const auto first = c.ingest(files);
   ASSERT_EQ(first.exit_code, 0) << first.err;
@@ -111,6 +115,7 @@ TEST(CongressDb, IngestionIsIdempotentAndPhotocopiesWait) {
 
 TEST(CongressDb, RulingsNeedTwoMembersAndDecidedMarks) {
   const Congress c;
+  c.register_deciders();
   ASSERT_EQ(c.ingest(deck_images(1)).exit_code, 0);  // sheet 1 waits: an unclear mark
   auto db = CongressDb::open(c.db);
   ASSERT_TRUE(db.has_value());
@@ -135,6 +140,7 @@ TEST(CongressDb, RulingsNeedTwoMembersAndDecidedMarks) {
 
 TEST(CongressDb, ResultsBecomeFinalOnlyWhenNothingWaits) {
   const Congress c;
+  c.register_deciders();
   ASSERT_EQ(c.ingest(deck_images(8)).exit_code, 0);
   auto db = CongressDb::open(c.db);
   for (const auto& contest : db->election().contests) ASSERT_TRUE(db->set_issued(contest.id, 150, "Thư ký").has_value());
@@ -232,6 +238,7 @@ TEST_F(Tampering, ForgedSignature) {
 
 TEST(CongressDb, CastVoteRecordsWithASignedMerkleRoot) {
   const Congress c;
+  c.register_deciders();
   ASSERT_EQ(c.ingest(deck_images(6)).exit_code, 0);
   {
     auto db = CongressDb::open(c.db);

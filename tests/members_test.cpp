@@ -141,16 +141,17 @@ std::pair<std::string, std::string> newest_entry(const std::string& db) {
 TEST(Members, ARecordOrBallotsWrittenByAMemberAreLoggedWithTheirHashes) {
   test::TieCongress c;
   ASSERT_TRUE(c.db.has_value());
+  test::register_committee(*c.db, {"Nguyễn Văn An", "Trần Thị Bình"});
   c.db.reset();
   const auto out = c.dir.path() / "record";
-  ASSERT_EQ(test::run_cli("report " + test::quote_arg(c.path) + " --out " + test::quote_arg(out.string()) + " --by 'Nguyễn Văn An'").exit_code, 0);
+  ASSERT_EQ(test::run_cli_with_input("report " + test::quote_arg(c.path) + " --out " + test::quote_arg(out.string()) + " --by 'Nguyễn Văn An'", test::pins(1)).exit_code, 0);
   auto [type, payload] = newest_entry(c.path);
   EXPECT_EQ(type, "documents_written");
   EXPECT_THAT(payload, HasSubstr(R"("by":"Nguyễn Văn An")"));
   EXPECT_THAT(payload, HasSubstr(R"("kind":"record")"));
   EXPECT_THAT(payload, HasSubstr(R"({"name":"bt-bien-ban.pdf","sha256":")" + sha256_hex(read_file_bytes(out / "bt-bien-ban.pdf")) + "\"}"));
   const auto ballots = c.dir.path() / "ballots";
-  ASSERT_EQ(test::run_cli("round ballots " + test::quote_arg(c.path) + " bt --out " + test::quote_arg(ballots.string()) + " --by 'Trần Thị Bình'").exit_code, 0);
+  ASSERT_EQ(test::run_cli_with_input("round ballots " + test::quote_arg(c.path) + " bt --out " + test::quote_arg(ballots.string()) + " --by 'Trần Thị Bình'", test::pins(1)).exit_code, 0);
   std::tie(type, payload) = newest_entry(c.path);
   EXPECT_EQ(type, "documents_written");
   EXPECT_THAT(payload, HasSubstr(R"("kind":"ballots")"));

@@ -31,6 +31,7 @@ std::string problems(const CongressDb& db) {
 TEST(Rounds, TieAtTheCutOffGoesToASecondRoundAmongTheTied) {
   TieCongress t;
   ASSERT_TRUE(t.db.has_value());
+  t.register_deciders();
   // A 6, B 4, C 4: A is elected, B and C tie for the last seat.
   std::uint32_t serial = 100;
   for (int i = 0; i < 3; ++i) t.sheet(1, ++serial, {"a", "b"});
@@ -88,19 +89,21 @@ TEST(Rounds, TieAtTheCutOffGoesToASecondRoundAmongTheTied) {
 TEST(Rounds, CommandLinePrintsAndReadsTheSecondRoundsBallot) {
   TieCongress t;
   ASSERT_TRUE(t.db.has_value());
+  t.register_deciders();
   std::uint32_t serial = 100;
   for (int i = 0; i < 3; ++i) t.sheet(1, ++serial, {"a", "b"});
   for (int i = 0; i < 3; ++i) t.sheet(1, ++serial, {"a", "c"});
   t.sheet(1, ++serial, {"b", "c"});
+  test::register_committee(*t.db, {"Thư ký", "Ủy viên A", "Ủy viên B"});
   const std::string db = test::quote_arg(t.path);
-  ASSERT_EQ(test::run_cli("issued " + db + " bt 7 --by 'Thư ký'").exit_code, 0);
-  const auto closed = test::run_cli("round close " + db + " bt --by 'Ủy viên A' 'Ủy viên B'");
+  ASSERT_EQ(test::run_cli_with_input("issued " + db + " bt 7 --by 'Thư ký'", test::pins(1)).exit_code, 0);
+  const auto closed = test::run_cli_with_input("round close " + db + " bt --by 'Ủy viên A' 'Ủy viên B'", test::pins(2));
   ASSERT_EQ(closed.exit_code, 0) << closed.err;
   EXPECT_EQ(nlohmann::json::parse(closed.out)["result"]["next"], "tie_round");
-  const auto refused = test::run_cli("round open " + db + " bt --candidate a --candidate b --seats 1 --decision 'x' --by A B");
+  const auto refused = test::run_cli_with_input("round open " + db + " bt --candidate a --candidate b --seats 1 --decision 'x' --by 'Ủy viên A' 'Ủy viên B'", test::pins(2));
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("bằng phiếu"));
-  const auto opened = test::run_cli("round open " + db + " bt --candidate b --candidate c --seats 1 --decision 'Bầu lại giữa người bằng phiếu' --by A B");
+  const auto opened = test::run_cli_with_input("round open " + db + " bt --candidate b --candidate c --seats 1 --decision 'Bầu lại giữa người bằng phiếu' --by 'Ủy viên A' 'Ủy viên B'", test::pins(2));
   ASSERT_EQ(opened.exit_code, 0) << opened.err;
   const auto second = (t.dir.path() / "lan2").string();
   const auto printed = test::run_cli("round ballots " + db + " bt --out " + test::quote_arg(second) + " --count 3");
@@ -130,6 +133,7 @@ void sql(const std::string& path, const std::string& statement) { EXPECT_EQ(test
 TEST(Rounds, AuditRecountsEveryClosedRound) {
   TieCongress t;
   ASSERT_TRUE(t.db.has_value());
+  t.register_deciders();
   for (std::uint32_t s = 1; s <= 5; ++s) t.sheet(1, s, {"a", "b"});
   ASSERT_TRUE(t.db->set_issued("bt", 6, "Thư ký").has_value());
   ASSERT_TRUE(t.db->close_round("bt", "A", "B").has_value());
@@ -150,6 +154,7 @@ TEST(Rounds, AuditRecountsEveryClosedRound) {
 TEST(Batches, StartAndEndAreLoggedAndAKilledBatchEndsInterrupted) {
   TieCongress t;
   ASSERT_TRUE(t.db.has_value());
+  t.register_deciders();
   const auto first = t.db->start_batch("sim:deck", "Simulated scanner (serial SIM-1)", "Nguyễn Văn Quét");
   ASSERT_TRUE(first.has_value());
   t.sheet(1, 1, {"a", "b"}, *first);
@@ -175,6 +180,7 @@ TEST(Batches, StartAndEndAreLoggedAndAKilledBatchEndsInterrupted) {
 TEST(Batches, BatchModeStoresEveryImageOnceInOneCommit) {
   TieCongress t;
   ASSERT_TRUE(t.db.has_value());
+  t.register_deciders();
   std::vector<SheetInput> inputs;
   for (int i = 0; i < 20; ++i) {
     SheetInput in;

@@ -317,6 +317,30 @@ TEST(Records, ParseAndRefuseWithLineAndField) {
   EXPECT_EQ(refused.error()[4].where, "b.jsonl:5");
 }
 
+// Attacks on `tally --ballots`: a misspelt key silently dropped the findings it carried, and a
+// line with both "issued" and "marks" lost its ballot.
+TEST(Records, AMisspeltKeyAndAMixedLineAreErrorsNotIgnored) {
+  const auto e = test::example_election();
+  const std::string misspelt = R"({"contest_id": "bi-thu", "marks": {"c01": "agree"}, "flag": ["no_stamp"]})";
+  const auto a = parse_records(misspelt, "b.jsonl", *e);
+  ASSERT_FALSE(a.has_value());
+  EXPECT_EQ(a.error()[0].where, "b.jsonl:1 [flag]");
+  EXPECT_THAT(a.error()[0].message.en, ::testing::HasSubstr("Unknown key"));
+  const std::string mixed = R"({"contest_id": "bi-thu", "issued": 150, "marks": {"c01": "agree"}})";
+  const auto b = parse_records(mixed, "b.jsonl", *e);
+  ASSERT_FALSE(b.has_value());
+  EXPECT_EQ(b.error()[0].where, "b.jsonl:1 [marks]");
+  EXPECT_THAT(b.error()[0].message.en, ::testing::HasSubstr("not both"));
+  // Through the program: nothing is counted, the line and key are named, exit 1.
+  test::ScratchDir dir;
+  test::write_file(dir.path() / "b.jsonl", misspelt + "\n");
+  const auto r = test::run_cli("tally " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml")) + " --ballots " +
+                               test::quote_arg((dir.path() / "b.jsonl").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("b.jsonl:1 [flag]"));
+  EXPECT_TRUE(r.out.empty());
+}
+
 TEST(Records, ResultJsonHasTheContractShape) {
   const auto e = test::example_election();
   std::string lines = R"({"contest_id": "bch", "issued": 150})" "\n";

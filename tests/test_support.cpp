@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <spawn.h>
 
@@ -131,6 +133,28 @@ std::string exec_sql(const std::string& db_path, const std::string& statement) {
   sqlite3_free(error);
   sqlite3_close(handle);
   return said;
+}
+
+void register_committee(tally::CongressDb& db, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    const auto members = db.members();
+    ASSERT_TRUE(members.has_value());
+    if (std::any_of(members->begin(), members->end(), [&](const auto& m) { return m.name == name; })) continue;
+    const auto added = db.add_member(name, tally::MemberRole::committee, kPin, members->empty() ? "" : members->front().name);
+    ASSERT_TRUE(added.has_value()) << added.error().message.en;
+  }
+}
+
+void register_committee(const std::string& db_path, const std::vector<std::string>& names) {
+  auto db = tally::CongressDb::open(db_path);
+  ASSERT_TRUE(db.has_value());
+  register_committee(*db, names);
+}
+
+std::string pins(int members) {
+  std::string out;
+  for (int i = 0; i < members; ++i) out += std::string(kPin) + "\n";
+  return out;
 }
 
 }  // namespace kp::test

@@ -7,6 +7,7 @@
 #include "config/election.hpp"
 #include "config/layout.hpp"
 #include "config/load.hpp"
+#include "tally/congress_db.hpp"
 
 namespace kp::test {
 
@@ -49,6 +50,15 @@ CommandResult run_cli(const std::string& arguments);
 CommandResult run_cli_with_input(const std::string& arguments, const std::string& input);
 
 std::string quote_arg(const std::string& s);
+
+// The PIN the tests give every member they register (an example only).
+inline constexpr const char* kPin = "2468";
+// Registers committee members as a congress's set-up would: the first needs nobody, each later
+// one the first's consent; every one with kPin. Names already registered are skipped.
+void register_committee(tally::CongressDb& db, const std::vector<std::string>& names);
+void register_committee(const std::string& db_path, const std::vector<std::string>& names);
+// kPin once per member named, one per line: what the program reads for --by.
+std::string pins(int members);
 
 // Starts a program in the background (searched on PATH); -1 when it cannot start. `quiet`
 // sends its output to /dev/null; `own_group` puts it in a process group of its own, so

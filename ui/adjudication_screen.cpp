@@ -160,12 +160,13 @@ void AdjudicationScreen::rule(bool set_aside) {
   const auto second = second_member_agrees(station_, what, this);
   if (!second) return;
   const std::string me = station_.member()->name, reason = us(reason_->text().trimmed());
-  const auto done = set_aside ? db->set_aside(current_->id, reason, me, *second) : db->adjudicate(current_->id, marks, flags, reason, me, *second);
+  const auto done = set_aside ? station::set_aside(*db, current_->id, reason, station_.credential(), *second)
+                              : station::rule(*db, current_->id, marks, flags, reason, station_.credential(), *second);
   if (!done) {
     message_->setText(station_.said(done.error()));
     return;
   }
-  message_->setText(Tr::tr("Đã ghi quyết định về tờ %1 (%2 và %3).").arg(current_->id).arg(qs(me), qs(*second)));
+  message_->setText(Tr::tr("Đã ghi quyết định về tờ %1 (%2 và %3).").arg(current_->id).arg(qs(me), qs(second->name)));
   current_.reset();
   refresh();
 }
@@ -173,8 +174,10 @@ void AdjudicationScreen::rule(bool set_aside) {
 GalleryScreen::GalleryScreen(Station& station, QWidget* parent) : Screen(station, parent) {
   auto* layout = new QVBoxLayout(this);
   auto* top = new QHBoxLayout;
-  top->addWidget(new QLabel(Tr::tr("&Cuộc bầu:"), this));
+  auto* contest_label = new QLabel(Tr::tr("&Cuộc bầu:"), this);
+  top->addWidget(contest_label);
   contest_ = new QComboBox(this);
+  contest_label->setBuddy(contest_);  // without a buddy the label showed its "&" and Alt+C did nothing
   top->addWidget(contest_, 1);
   layout->addLayout(top);
   thresholds_ = new QLabel(this);

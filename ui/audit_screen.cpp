@@ -187,8 +187,12 @@ void RecordScreen::write_record() {
     message_->setText(code == 0 ? Tr::tr("Đã lập %1 biên bản (kèm JSON và CSV).").arg(documents_->count()) : QString::fromUtf8(process_->readAllStandardError()));
   });
   QStringList command{"report", qs(station_.path()), "--out", out_dir_->path()};
-  if (station_.member()) command << "--by" << qs(station_.member()->name);  // then the record's hashes go into the log
+  // A committee member signed in: the record's hashes go into the log under their name, their PIN on the child's standard input.
+  const bool logged = station_.committee_signed_in();
+  if (logged) command << "--by" << qs(station_.member()->name);
   process_->start(Station::program(), station_.program_arguments(command));
+  if (logged) process_->write(QByteArray::fromStdString(station_.credential().pin + "\n"));
+  process_->closeWriteChannel();
   message_->setText(Tr::tr("Đang lập biên bản…"));
 }
 

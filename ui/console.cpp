@@ -320,7 +320,11 @@ class StationConsole : public QMainWindow {
     member_ = new QLabel(central);
     member_->setWordWrap(true);
     sign_ = new QPushButton(central);
-    sign_->setShortcut(QKeySequence(Qt::Key_F2));
+    // F2 as a window shortcut of its own: a button's shortcut is replaced by the Alt mnemonic
+    // its text sets ("Đăng &nhập"), which left F2 doing nothing.
+    auto* f2 = new QShortcut(QKeySequence(Qt::Key_F2), this);
+    f2->setContext(Qt::WindowShortcut);
+    connect(f2, &QShortcut::activated, sign_, &QPushButton::click);
     auto* projector = new QPushButton(Tr::tr("Màn hình &máy chiếu"), central);
     bar->addWidget(congress_, 1);
     bar->addWidget(member_);

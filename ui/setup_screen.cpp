@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
@@ -104,6 +105,14 @@ SetupScreen::SetupScreen(Station& station, QWidget* parent) : Screen(station, pa
   rounds_layout->addLayout(actions);
   layout->addWidget(rounds_box, 1);
   committee_actions_ = {enter, close, next};
+  // The figure shown is the stored one of the round selected, so entering it again changes
+  // nothing; a wrong click can no longer write 0 over 148.
+  connect(rounds_, &QTableWidget::itemSelectionChanged, this, [this] {
+    const int row = rounds_->currentRow();
+    bool known = false;
+    const int stored = row >= 0 && rounds_->item(row, 4) != nullptr ? rounds_->item(row, 4)->text().toInt(&known) : 0;
+    issued_->setValue(known ? stored : 0);
+  });
   connect(enter, &QPushButton::clicked, this, &SetupScreen::enter_issued);
   connect(print, &QPushButton::clicked, this, &SetupScreen::print_ballots);
   connect(close, &QPushButton::clicked, this, &SetupScreen::close_round);
@@ -224,8 +233,10 @@ void SetupScreen::add_member() {
     message_->setText(Tr::tr("Hai lần nhập mã PIN không giống nhau."));
     return;
   }
-  const auto added = db->add_member(us(name->text()), committee->isChecked() ? tally::MemberRole::committee : tally::MemberRole::scanner_operator,
-                                    us(pin->text()), station_.member() ? station_.member()->name : std::string());
+  std::optional<station::Credential> by;
+  if (station_.member()) by = station_.credential();
+  const auto added = station::add_member(*db, us(name->text()), committee->isChecked() ? tally::MemberRole::committee : tally::MemberRole::scanner_operator,
+                                         us(pin->text()), by);
   message_->setText(added ? Tr::tr("Đã thêm %1.").arg(qs(added->name)) : station_.said(added.error()));
   refresh();
 }
@@ -234,7 +245,15 @@ void SetupScreen::enter_issued() {
   auto* db = station_.db();
   const std::string contest = selected_contest();
   if (db == nullptr || contest.empty() || !station_.committee_signed_in()) return;
-  const auto done = db->set_issued(contest, issued_->value(), station_.member()->name);
+  const int row = rounds_->currentRow();
+  bool known = false;
+  const int stored = rounds_->item(row, 4) != nullptr ? rounds_->item(row, 4)->text().toInt(&known) : 0;
+  if (known && stored != issued_->value() &&
+      QMessageBox::question(this, Tr::tr("Sửa số phiếu phát ra"),
+                            Tr::tr("Số phiếu phát ra đã ghi là %1. Ghi %2 thay cho số đó?").arg(stored).arg(issued_->value())) != QMessageBox::Yes) {
+    return;
+  }
+  const auto done = station::enter_issued(*db, contest, issued_->value(), station_.credential());
   message_->setText(done ? Tr::tr("Đã ghi %1 phiếu phát ra.").arg(issued_->value()) : station_.said(done.error()));
 }
 
@@ -249,8 +268,12 @@ void SetupScreen::print_ballots() {
     process->deleteLater();
   });
   QStringList command{"round", "ballots", qs(station_.path()), qs(contest), "--out", dir};
-  if (station_.member()) command << "--by" << qs(station_.member()->name);  // then the printed files' hashes go into the log
+  // A committee member signed in: the printed files' hashes go into the log under their name, their PIN on the child's standard input.
+  const bool logged = station_.committee_signed_in();
+  if (logged) command << "--by" << qs(station_.member()->name);
   process->start(Station::program(), station_.program_arguments(command));
+  if (logged) process->write(QByteArray::fromStdString(station_.credential().pin + "\n"));
+  process->closeWriteChannel();
   message_->setText(Tr::tr("Đang in phiếu…"));
 }
 
@@ -260,7 +283,7 @@ void SetupScreen::close_round() {
   if (db == nullptr || contest.empty() || !station_.committee_signed_in()) return;
   const auto second = second_member_agrees(station_, Tr::tr("Kết thúc lần bầu đang mở của cuộc bầu này và ghi kết quả."), this);
   if (!second) return;
-  const auto closed = db->close_round(contest, station_.member()->name, *second);
+  const auto closed = station::close_round(*db, contest, station_.credential(), *second);
   message_->setText(closed ? Tr::tr("Đã kết thúc lần bầu %1.").arg(closed->round) : station_.said(closed.error()));
 }
 
@@ -293,7 +316,7 @@ void SetupScreen::open_round() {
   }
   const auto second = second_member_agrees(station_, Tr::tr("Mở lần bầu mới theo quyết định của đại hội."), this);
   if (!second) return;
-  const auto opened = db->open_round(contest, ids, seats->value(), us(decision->text()), station_.member()->name, *second);
+  const auto opened = station::open_round(*db, contest, ids, seats->value(), us(decision->text()), station_.credential(), *second);
   message_->setText(opened ? Tr::tr("Đã mở lần bầu %1. In phiếu của lần bầu này trước khi phát.").arg(opened->round) : station_.said(opened.error()));
 }
 

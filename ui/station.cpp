@@ -46,6 +46,7 @@ Result<tally::MemberRow> Station::sign_in(const std::string& name, const std::st
   auto member = db_->sign_in(name, pin);
   if (member) {
     member_ = *member;
+    pin_ = pin;
     emit member_changed();
   }
   poll();
@@ -56,6 +57,8 @@ void Station::sign_out() {
   if (!member_) return;
   if (db_) (void)db_->sign_out(member_->name);  // a failed entry shows in the next poll as an unreadable database
   member_.reset();
+  pin_.assign(pin_.size(), '\0');
+  pin_.clear();
   emit member_changed();
   poll();
 }

@@ -73,10 +73,11 @@ void PinDialog::try_accept() {
   if (purpose_ == Purpose::sign_in) {
     checked = station_.sign_in(name, pin);
   } else if (auto* db = station_.db()) {
-    checked = db->check_pin(name, pin);
+    checked = db->authenticate(name, pin, "consent");
   }
   if (checked) {
     accepted_name_ = checked->name;
+    accepted_pin_ = pin;
     accept();
     return;
   }
@@ -105,10 +106,10 @@ QTableWidget* read_only_table(const QStringList& headers, int stretch_column, QW
   return t;
 }
 
-std::optional<std::string> second_member_agrees(Station& station, const QString& what, QWidget* parent) {
+std::optional<station::Credential> second_member_agrees(Station& station, const QString& what, QWidget* parent) {
   PinDialog dialog(station, PinDialog::Purpose::consent, what, parent);
   if (dialog.exec() != QDialog::Accepted) return std::nullopt;
-  return dialog.member_name();
+  return dialog.credential();
 }
 
 SheetPicture::SheetPicture(QWidget* parent) : QWidget(parent) { setMinimumSize(300, 400); }

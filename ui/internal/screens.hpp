@@ -41,6 +41,7 @@ class PinDialog : public QDialog {
   enum class Purpose { sign_in, consent };
   PinDialog(Station& station, Purpose purpose, const QString& what, QWidget* parent);
   [[nodiscard]] std::string member_name() const { return accepted_name_; }
+  [[nodiscard]] station::Credential credential() const { return {accepted_name_, accepted_pin_}; }
   // For tests and the screenshots: fill in without typing.
   void fill(const QString& name, const QString& pin);
 
@@ -53,6 +54,7 @@ class PinDialog : public QDialog {
   QLineEdit* pin_ = nullptr;
   QLabel* message_ = nullptr;
   std::string accepted_name_;
+  std::string accepted_pin_;
   int refused_ = 0;
 };
 
@@ -61,7 +63,9 @@ class PinDialog : public QDialog {
 QTableWidget* read_only_table(const QStringList& headers, int stretch_column, QWidget* parent);
 
 // Asks a second committee member (not the one signed in) to agree; their name, or nothing.
-std::optional<std::string> second_member_agrees(Station& station, const QString& what, QWidget* parent);
+// The second committee member's consent, with their PIN: the station layer checks it again
+// (and logs a wrong one) when the action is recorded.
+std::optional<station::Credential> second_member_agrees(Station& station, const QString& what, QWidget* parent);
 
 // A stored side with what recognition read drawn over it: each target outlined in the colour of
 // its state (unclear in amber, thick), and the sheet's findings or refusal in a band on top.

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/text.hpp"
+#include "station/authority.hpp"
 #include "tally/congress_db.hpp"
 #include "ui/internal/models.hpp"
 
@@ -36,6 +37,9 @@ class Station : public QObject {
   [[nodiscard]] bool anyone_signed_in() const { return member_.has_value(); }
   Result<tally::MemberRow> sign_in(const std::string& name, const std::string& pin);
   void sign_out();
+  // The signed-in member with the PIN they signed in with, for the actions the station layer
+  // authorises (station/authority.hpp); kept in memory only while they are signed in.
+  [[nodiscard]] station::Credential credential() const { return {member_ ? member_->name : std::string(), pin_}; }
 
   // The program itself, for the actions the console runs as the command line would (a scan,
   // a replay, the record), with the station's language.
@@ -58,6 +62,7 @@ class Station : public QObject {
   std::string path_;
   std::optional<tally::CongressDb> db_;
   std::optional<tally::MemberRow> member_;
+  std::string pin_;
   std::int64_t seen_event_ = -1;
   LayoutBook layouts_;
   std::size_t rounds_in_book_ = 0;

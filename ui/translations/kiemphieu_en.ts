@@ -696,5 +696,13 @@ Station key fingerprint: %4</translation>
         <source>Đang kiểm, chưa công bố ai trúng cử: %1</source>
         <translation>Counting, nobody is declared elected yet: %1</translation>
     </message>
+    <message>
+        <source>Sửa số phiếu phát ra</source>
+        <translation>Change ballots issued</translation>
+    </message>
+    <message>
+        <source>Số phiếu phát ra đã ghi là %1. Ghi %2 thay cho số đó?</source>
+        <translation>Ballots issued were entered as %1. Enter %2 instead?</translation>
+    </message>
 </context>
 </TS>

@@ -1,0 +1,139 @@
+// Authority on every path (station/authority.hpp): each test is an attack on a counted congress
+// as someone at the station would try it, through the command line that anyone can run.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "station/authority.hpp"
+#include "test_support.hpp"
+#include "tie_congress.hpp"
+
+namespace kp::station {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A tie congress with a committee of two and an operator, and one sheet waiting for the committee.
+struct Guarded {
+  test::TieCongress t;
+  std::int64_t waiting = 0;
+  Guarded() {
+    test::register_committee(*t.db, {"Nguyễn Văn An", "Trần Thị Bình"});
+    EXPECT_TRUE(t.db->add_member("Lê Thị Hoa", tally::MemberRole::scanner_operator, test::kPin, "Nguyễn Văn An").has_value());
+    waiting = t.sheet(1, 101, {"a", "b"}, {}, "c").sheet.id;
+    t.db.reset();  // the program opens it, as an attacker's command would
+  }
+  [[nodiscard]] std::string db() const { return test::quote_arg(t.path); }
+  [[nodiscard]] tally::SheetStatus status() const {
+    auto db = tally::CongressDb::open(t.path);
+    return db->sheet(waiting)->status;
+  }
+  [[nodiscard]] std::int64_t entries_of(const std::string& type) const {
+    sqlite3* h = nullptr;
+    sqlite3_open(t.path.c_str(), &h);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(h, ("SELECT count(*) FROM audit WHERE type = '" + type + "'").c_str(), -1, &q, nullptr);
+    const std::int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    return n;
+  }
+  [[nodiscard]] std::string rule(const std::string& by, const std::string& pins) const {
+    const auto r = test::run_cli_with_input("--lang en adjudicate " + db() + " " + std::to_string(waiting) + " --mark a=kept --mark b=kept --mark c=struck --reason x " + by,
+                                            pins);
+    return std::to_string(r.exit_code) + " " + r.err;
+  }
+};
+
+TEST(Attack, NamesNeverRegisteredCannotRule) {
+  const Guarded g;
+  EXPECT_THAT(g.rule("--by 'Kẻ Giả' --by 'Người Lạ'", test::pins(2)), HasSubstr("1 "));
+  EXPECT_EQ(g.status(), tally::SheetStatus::waiting);
+}
+
+TEST(Attack, NoPinOnStandardInputIsRefused) {
+  const Guarded g;
+  const auto r = test::run_cli("--lang en adjudicate " + g.db() + " " + std::to_string(g.waiting) +
+                               " --mark a=kept --mark b=kept --mark c=struck --reason x --by 'Nguyễn Văn An' --by 'Trần Thị Bình' </dev/null");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("The PIN of Nguyễn Văn An is needed"));
+  EXPECT_EQ(g.status(), tally::SheetStatus::waiting);
+}
+
+TEST(Attack, AnOperatorCannotPassAsACommitteeMember) {
+  const Guarded g;
+  EXPECT_THAT(g.rule("--by 'Lê Thị Hoa' --by 'Trần Thị Bình'", test::pins(2)), HasSubstr("only a counting committee member may decide"));
+  EXPECT_EQ(g.status(), tally::SheetStatus::waiting);
+  const auto issued = test::run_cli_with_input("--lang en issued " + g.db() + " bt 999 --by 'Lê Thị Hoa'", test::pins(1));
+  EXPECT_EQ(issued.exit_code, 1);
+  EXPECT_EQ(g.entries_of("issued"), 0);
+}
+
+TEST(Attack, OneMemberTwiceIsNotTwoMembers) {
+  const Guarded g;
+  EXPECT_THAT(g.rule("--by 'Nguyễn Văn An' --by 'Nguyễn Văn An'", test::pins(2)), HasSubstr("Two different committee members"));
+  EXPECT_EQ(g.status(), tally::SheetStatus::waiting);
+}
+
+TEST(Attack, IssuedRoundCloseAndSetAsideTakeRegisteredMembersWithPins) {
+  const Guarded g;
+  EXPECT_EQ(test::run_cli_with_input("issued " + g.db() + " bt 999 --by 'Kẻ Giả'", test::pins(1)).exit_code, 1);
+  EXPECT_EQ(test::run_cli_with_input("issued " + g.db() + " bt 999 --by 'Nguyễn Văn An'", "0000\n").exit_code, 1);
+  EXPECT_EQ(g.entries_of("issued"), 0);
+  EXPECT_EQ(test::run_cli_with_input("adjudicate " + g.db() + " " + std::to_string(g.waiting) + " --set-aside --reason copy --by 'Kẻ Giả' --by 'Người Lạ'",
+                                     test::pins(2))
+                .exit_code,
+            1);
+  EXPECT_EQ(g.status(), tally::SheetStatus::waiting);
+  EXPECT_EQ(test::run_cli_with_input("round close " + g.db() + " bt --by 'Kẻ Giả' 'Người Lạ'", test::pins(2)).exit_code, 1);
+  EXPECT_EQ(g.entries_of("round_closed"), 0);
+  // With the members and their PINs, the same commands go through.
+  EXPECT_EQ(test::run_cli_with_input("issued " + g.db() + " bt 7 --by 'Nguyễn Văn An'", test::pins(1)).exit_code, 0);
+  EXPECT_THAT(g.rule("--by 'Nguyễn Văn An' --by 'Trần Thị Bình'", test::pins(2)), HasSubstr("0 "));
+  EXPECT_EQ(g.status(), tally::SheetStatus::counted);
+  EXPECT_EQ(test::run_cli("audit verify " + g.db()).exit_code, 0);
+}
+
+TEST(Attack, AWrongPinIsLoggedEverywhereAndFiveLockTheMember) {
+  const Guarded g;
+  EXPECT_THAT(g.rule("--by 'Nguyễn Văn An' --by 'Trần Thị Bình'", "1111\n" + std::string(test::kPin) + "\n"), HasSubstr("Wrong PIN for Nguyễn Văn An"));
+  EXPECT_EQ(g.entries_of("pin_refused"), 1);
+  // A wrong consent PIN at `member add` is refused and logged the same way.
+  const auto added = test::run_cli_with_input("member add " + g.db() + " 'Phạm Thị Dung' --by 'Nguyễn Văn An'", "1357\n9999\n");
+  EXPECT_EQ(added.exit_code, 1);
+  EXPECT_EQ(g.entries_of("pin_refused"), 2);
+  for (int i = 0; i < 3; ++i) (void)test::run_cli_with_input("issued " + g.db() + " bt 7 --by 'Nguyễn Văn An'", "8888\n");
+  EXPECT_EQ(g.entries_of("pin_refused"), 5);
+  // Five refusals in ten minutes: now even the right PIN is refused until the time is up.
+  const auto locked = test::run_cli_with_input("--lang en issued " + g.db() + " bt 7 --by 'Nguyễn Văn An'", test::pins(1));
+  EXPECT_EQ(locked.exit_code, 1);
+  EXPECT_THAT(locked.err, HasSubstr("wait 10 minutes"));
+  EXPECT_EQ(g.entries_of("issued"), 0);
+  // The other member is not locked.
+  EXPECT_EQ(test::run_cli_with_input("issued " + g.db() + " bt 7 --by 'Trần Thị Bình'", test::pins(1)).exit_code, 0);
+  EXPECT_EQ(test::run_cli("audit verify " + g.db()).exit_code, 0);
+}
+
+TEST(Attack, AnEntryWrittenAroundTheStationNamesNobodyAndVerifyFindsIt) {
+  // Someone links the database code directly and rules with invented names: the log is signed
+  // (the key is at hand), but it names people who were never registered.
+  Guarded g;
+  {
+    auto db = tally::CongressDb::open(g.t.path);
+    std::map<std::string, MarkState> marks{{"a", MarkState::kept}, {"b", MarkState::kept}, {"c", MarkState::struck}};
+    ASSERT_TRUE(db->adjudicate(g.waiting, marks, {}, "forged", "Kẻ Giả", "Lê Thị Hoa").has_value());
+  }
+  const auto verify = test::run_cli("audit verify " + g.db());
+  EXPECT_EQ(verify.exit_code, 1);
+  EXPECT_THAT(verify.out, HasSubstr("names “Kẻ Giả”, who was not a registered member then"));
+  EXPECT_THAT(verify.out, HasSubstr("names “Lê Thị Hoa”, an operator"));
+}
+
+TEST(Attack, PinsAreNeverArguments) {
+  // Nothing on the command line takes a PIN: an option that looked like one is a usage error.
+  const Guarded g;
+  EXPECT_EQ(test::run_cli("issued " + g.db() + " bt 7 --by 'Nguyễn Văn An' --pin 2468").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace kp::station
