@@ -110,7 +110,7 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** 
   } else if (!en) {
     said = "tham số không đúng: " + what;
   }
-  std::cerr << at->get_name() << ": " << (en ? "error: " : "lỗi: ") << said << '\n'
+  std::cerr << (at == &app ? std::string("kiemphieu") : at->get_name()) << ": " << (en ? "error: " : "lỗi: ") << said << '\n'
             << (en ? "Run with --help for more information.\n" : "Chạy với --help để xem cách dùng.\n");
   return 2;
 }

@@ -17,13 +17,15 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
     // The chain: numbering, links, hashes and signatures.
     std::string prev = kGenesis;
     std::int64_t expected = 1;
-    std::map<std::int64_t, Json> sheet_events;                   // sheet id → its ingestion entry
-    std::map<std::int64_t, std::vector<Json>> rulings;           // sheet id → adjudication entries
+    // Each entry read back as its typed kind (tally/internal/audit_entries.hpp).
+    std::map<std::int64_t, internal::SheetEntry> sheet_events;                 // sheet id → its ingestion entry
+    std::map<std::int64_t, std::vector<internal::AdjudicationEntry>> rulings;  // sheet id → adjudication entries
     std::map<std::pair<std::string, int>, std::int64_t> issued_events;
-    std::map<std::pair<std::string, int>, Json> round_events;   // init's first rounds and every round_opened
-    std::map<std::pair<std::string, int>, Json> closed_events;
-    std::map<std::int64_t, Json> batch_started, batch_ended;
-    std::map<std::string, Json> member_events;                   // name → its member_added entry
+    std::map<std::pair<std::string, int>, Json> round_events;                  // init's first rounds and every round_opened
+    std::map<std::pair<std::string, int>, internal::RoundClosedEntry> closed_events;
+    std::map<std::int64_t, internal::BatchStartedEntry> batch_started;
+    std::map<std::int64_t, internal::BatchEndedEntry> batch_ended;
+    std::map<std::string, internal::MemberAddedEntry> member_events;           // name → its member_added entry
     std::map<std::string, std::string> registered;               // name → role, as the log has registered them so far
     bool head_found = false;
     const auto round_key = [](const Json& p) { return std::pair<std::string, int>{p.value("contest_id", ""), p.value("round", 1)}; };
@@ -54,18 +56,47 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
           }
         }
       }
-      if (type == to_string(AuditEvent::sheet) && p.is_object()) sheet_events[p.value("sheet", std::int64_t{0})] = p;
-      if (type == to_string(AuditEvent::adjudication) && p.is_object()) rulings[p.value("sheet", std::int64_t{0})].push_back(p);
-      if (!p.is_object()) continue;
-      if (type == to_string(AuditEvent::issued)) issued_events[round_key(p)] = p.value("issued", std::int64_t{-1});
+      if (!p.is_object()) {
+        note(seq, "entry " + std::to_string(seq) + " (" + type + ") does not read as its kind of entry");
+        continue;
+      }
+      try {
+        if (type == to_string(AuditEvent::sheet)) {
+          const auto e = p.get<internal::SheetEntry>();
+          sheet_events[e.sheet] = e;
+        }
+        if (type == to_string(AuditEvent::adjudication)) {
+          const auto e = p.get<internal::AdjudicationEntry>();
+          rulings[e.sheet].push_back(e);
+        }
+        if (type == to_string(AuditEvent::issued)) {
+          const auto e = p.get<internal::IssuedEntry>();
+          issued_events[{e.contest_id, e.round}] = e.issued;
+        }
+        if (type == to_string(AuditEvent::round_closed)) {
+          const auto e = p.get<internal::RoundClosedEntry>();
+          closed_events[{e.contest_id, e.round}] = e;
+        }
+        if (type == to_string(AuditEvent::batch_started)) {
+          const auto e = p.get<internal::BatchStartedEntry>();
+          batch_started[e.batch] = e;
+        }
+        if (type == to_string(AuditEvent::batch_ended)) {
+          const auto e = p.get<internal::BatchEndedEntry>();
+          batch_ended[e.batch] = e;
+        }
+        if (type == to_string(AuditEvent::member_added)) {
+          const auto e = p.get<internal::MemberAddedEntry>();
+          member_events[e.name] = e;
+        }
+      } catch (const nlohmann::json::exception&) {
+        note(seq, "entry " + std::to_string(seq) + " (" + type + ") does not read as its kind of entry");
+        continue;
+      }
       if (type == to_string(AuditEvent::init)) {
         for (const auto& r : p.value("rounds", Json::array())) round_events[round_key(r)] = r;
       }
       if (type == to_string(AuditEvent::round_opened)) round_events[round_key(p)] = p;
-      if (type == to_string(AuditEvent::round_closed)) closed_events[round_key(p)] = p;
-      if (type == to_string(AuditEvent::batch_started)) batch_started[p.value("batch", std::int64_t{0})] = p;
-      if (type == to_string(AuditEvent::batch_ended)) batch_ended[p.value("batch", std::int64_t{0})] = p;
-      if (type == to_string(AuditEvent::member_added)) member_events[p.value("name", "")] = p;
       // Every entry that changes the count or its record names committee members who were
       // registered before it, with that role (the station asks for their PINs; an entry made
       // around it names whoever its maker wished).
@@ -107,18 +138,17 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
         note(s.id, who + " has no audit entry: it was added outside the program");
         continue;
       }
-      const Json& e = it->second;
-      if (e.value("image_sha256", "") != s.image_sha256 || e.value("recognition_sha256", "") != sha256_hex(s.recognition) ||
-          e.value("contest_id", "") != s.contest_id || e.value("serial", std::int64_t{-1}) != s.serial || e.value("side", "") != s.side ||
-          e.value("round", 0) != s.round || (e.contains("batch") ? std::optional(e["batch"].get<std::int64_t>()) : std::nullopt) != s.batch_id) {
+      const internal::SheetEntry& e = it->second;
+      if (e.image_sha256 != s.image_sha256 || e.recognition_sha256 != sha256_hex(s.recognition) || e.contest_id != s.contest_id ||
+          e.serial != s.serial || e.side != s.side || e.round != s.round || e.batch != s.batch_id) {
         note(s.id, who + " differs from the entry that recorded it");
       }
-      std::string status = e.value("status", "");
-      Json marks = e.value("marks", Json::object()), flags = e.value("flags", Json::array());
+      std::string status = e.status;
+      Json marks = e.marks, flags = e.flags;
       if (const auto r = rulings.find(s.id); r != rulings.end()) {
-        status = r->second.back().value("set_aside", false) ? "rejected" : "counted";
-        marks = r->second.back().value("marks", Json::object());
-        flags = r->second.back().value("flags", Json::array());
+        status = r->second.back().set_aside ? "rejected" : "counted";
+        marks = r->second.back().marks;
+        flags = r->second.back().flags;
       }
       if (status != to_string(s.status) || marks != marks_json(s.marks) || flags != flags_json(s.flags)) {
         note(s.id, who + " holds a state, marks or flags that no audit entry gave it");
@@ -167,7 +197,7 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
         if (closed != closed_events.end()) note(0, who + " was closed, but the database shows it open");
         continue;
       }
-      if (closed == closed_events.end() || closed->second.value("result_sha256", "") != sha256_hex(r.result_json)) {
+      if (closed == closed_events.end() || closed->second.result_sha256 != sha256_hex(r.result_json)) {
         note(0, who + ": the stored result is not the one the audit entry closed it with");
       }
       if (summary) {
@@ -189,12 +219,12 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
       const std::int64_t id = bq.integer(0);
       batches_seen.insert(id);
       const auto started = batch_started.find(id);
-      if (started == batch_started.end() || started->second.value("source", "") != bq.text(1) || started->second.value("device", "") != bq.text(2)) {
+      if (started == batch_started.end() || started->second.source != bq.text(1) || started->second.device != bq.text(2)) {
         note(0, "batch " + std::to_string(id) + " is not the batch any audit entry started");
       }
       const auto ended = batch_ended.find(id);
       if (bq.maybe_text(3).has_value() != (ended != batch_ended.end()) ||
-          (ended != batch_ended.end() && ended->second.value("reason", "") != bq.maybe_text(4).value_or(""))) {
+          (ended != batch_ended.end() && ended->second.reason != bq.maybe_text(4).value_or(""))) {
         note(0, "batch " + std::to_string(id) + " ended otherwise than its audit entry says");
       }
     }
@@ -209,7 +239,7 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
       const std::string name = mq.text(0);
       members_seen.insert(name);
       const auto e = member_events.find(name);
-      if (e == member_events.end() || e->second.value("role", "") != mq.text(1) || e->second.value("pin_verifier_sha256", "") != sha256_hex(mq.text(2))) {
+      if (e == member_events.end() || e->second.role != mq.text(1) || e->second.pin_verifier_sha256 != sha256_hex(mq.text(2))) {
         note(0, "member " + name + " is not as any audit entry registered them (added or PIN changed outside the program)");
       }
     }

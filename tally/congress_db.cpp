@@ -217,9 +217,8 @@ Result<CongressDb> CongressDb::create(const std::string& path, const std::string
       impl->insert_round(r);
       first_rounds.push_back({{"contest_id", contest.id}, {"round", 1}, {"layout_hash", r.layout_hash}});
     }
-    impl->append(AuditEvent::init, {{"election_id", loaded->election->id}, {"election_hash", loaded->election->content_hash},
-                                    {"key_fingerprint", internal::key_fingerprint(key.public_pem)}, {"schema", kSchemaVersion},
-                                    {"rounds", first_rounds}});
+    impl->append(internal::InitEntry{loaded->election->id, loaded->election->content_hash, internal::key_fingerprint(key.public_pem), kSchemaVersion,
+                                     first_rounds});
     tx.commit();
     impl->load_rounds();
     return CongressDb(std::move(impl));

@@ -96,7 +96,7 @@ Result<CongressDb::ExportSummary> CongressDb::export_cvr(const std::string& dir)
     summary.manifest_path = (fs::path(dir) / "manifest.json").string();
     if (!write_durably(summary.manifest_path, manifest.dump(1))) return fail("write_failed", {"Không ghi được tệp", "Cannot write the file"}, summary.manifest_path);
     Transaction tx(*impl_->db);
-    impl_->append(AuditEvent::cvr_export, {{"records", summary.records}, {"merkle_root", summary.merkle_root}});
+    impl_->append(internal::CvrExportEntry{static_cast<std::int64_t>(summary.records), summary.merkle_root});
     tx.commit();
     return summary;
   } catch (const std::exception& e) {

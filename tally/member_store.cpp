@@ -54,7 +54,7 @@ Result<MemberRow> CongressDb::add_member(const std::string& raw_name, MemberRole
     Transaction tx(*impl_->db);
     impl_->db->prepare("INSERT INTO members(name, role, pin_verifier, added_at, added_by) VALUES(?, ?, ?, ?, ?)")
         .bind(1, row.name).bind(2, std::string(to_string(role))).bind(3, verifier).bind(4, row.added_at).bind(5, row.added_by).run();
-    impl_->append(AuditEvent::member_added, {{"name", row.name}, {"role", to_string(role)}, {"pin_verifier_sha256", sha256_hex(verifier)}, {"by", row.added_by}});
+    impl_->append(internal::MemberAddedEntry{row.name, std::string(to_string(role)), sha256_hex(verifier), row.added_by});
     tx.commit();
     return row;
   } catch (const std::exception& e) {
@@ -102,7 +102,7 @@ Result<MemberRow> CongressDb::authenticate(const std::string& raw_name, const st
     q.bind(1, std::string(since)).bind(2, name);
     const std::int64_t refusals = q.step() ? q.integer(0) : 0;
     if (refusals >= kLockRefusals) {
-      if (auto logged = impl_->log(AuditEvent::pin_refused, {{"name", name}, {"action", action}, {"locked", true}}); !logged) return tl::unexpected(logged.error());
+      if (auto logged = impl_->log(internal::PinRefusedEntry{name, action, true}); !logged) return tl::unexpected(logged.error());
       return fail("pin_locked",
                   {"Đã nhập sai mã PIN của " + name + " " + std::to_string(refusals) + " lần: chờ " + std::to_string(kLockMinutes) + " phút rồi thử lại",
                    "The PIN of " + name + " was wrong " + std::to_string(refusals) + " times: wait " + std::to_string(kLockMinutes) + " minutes and try again"},
@@ -113,7 +113,7 @@ Result<MemberRow> CongressDb::authenticate(const std::string& raw_name, const st
   }
   auto member = check_pin(name, pin);
   if (!member && member.error().code == "wrong_pin") {
-    if (auto logged = impl_->log(AuditEvent::pin_refused, {{"name", name}, {"action", action}}); !logged) return tl::unexpected(logged.error());
+    if (auto logged = impl_->log(internal::PinRefusedEntry{name, action, false}); !logged) return tl::unexpected(logged.error());
   }
   return member;
 }
@@ -122,9 +122,9 @@ Result<MemberRow> CongressDb::sign_in(const std::string& name, const std::string
   auto member = check_pin(name, pin);
   Result<void> logged;
   if (member) {
-    logged = impl_->log(AuditEvent::signed_in, {{"name", member->name}, {"role", to_string(member->role)}});
+    logged = impl_->log(internal::SignedInEntry{member->name, std::string(to_string(member->role))});
   } else if (member.error().code == "wrong_pin") {
-    logged = impl_->log(AuditEvent::sign_in_refused, {{"name", config::normalize_name(name)}});
+    logged = impl_->log(internal::SignInRefusedEntry{config::normalize_name(name)});
   }
   if (!logged) return tl::unexpected(logged.error());
   return member;
@@ -137,11 +137,11 @@ Result<void> CongressDb::record_documents(const std::string& kind, const std::st
     if (bytes.empty()) return fail("file_unreadable", {"Không đọc được tệp", "Cannot read the file"}, path);
     files.push_back({{"name", fs::path(path).filename().string()}, {"sha256", sha256_hex(bytes)}});
   }
-  return impl_->log(AuditEvent::documents_written, {{"kind", kind}, {"by", config::normalize_name(by)}, {"files", files}});
+  return impl_->log(internal::DocumentsWrittenEntry{kind, config::normalize_name(by), files});
 }
 
 Result<void> CongressDb::sign_out(const std::string& name) {
-  return impl_->log(AuditEvent::signed_out, {{"name", config::normalize_name(name)}});
+  return impl_->log(internal::SignedOutEntry{config::normalize_name(name)});
 }
 
 }  // namespace kp::tally

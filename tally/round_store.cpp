@@ -22,7 +22,7 @@ Result<void> CongressDb::set_issued(const std::string& contest_id, std::int64_t 
     const int number = round->row.round;
     Transaction tx(*impl_->db);
     impl_->db->prepare("UPDATE rounds SET issued = ? WHERE contest_id = ? AND round = ?").bind(1, issued).bind(2, contest_id).bind(3, std::int64_t{number}).run();
-    impl_->append(AuditEvent::issued, {{"contest_id", contest_id}, {"round", number}, {"issued", issued}, {"by", entered_by}});
+    impl_->append(internal::IssuedEntry{contest_id, number, issued, entered_by});
     tx.commit();
     impl_->load_rounds();
     return {};
@@ -71,8 +71,7 @@ Result<RoundRow> CongressDb::close_round(const std::string& contest_id, const st
     Transaction tx(*impl_->db);
     impl_->db->prepare("UPDATE rounds SET state = 'closed', closed_at = ?, result = ? WHERE contest_id = ? AND round = ?")
         .bind(1, at).bind(2, result_json).bind(3, contest_id).bind(4, std::int64_t{round->row.round}).run();
-    impl_->append(AuditEvent::round_closed, {{"contest_id", contest_id}, {"round", round->row.round}, {"result_sha256", sha256_hex(result_json)},
-                                             {"result", Json::parse(result_json)}, {"members", {member1, member2}}});
+    impl_->append(internal::RoundClosedEntry{contest_id, round->row.round, sha256_hex(result_json), Json::parse(result_json), {member1, member2}});
     tx.commit();
     const int number = round->row.round;  // `round` points into the map load_rounds() rebuilds
     impl_->load_rounds();
@@ -133,10 +132,9 @@ Result<RoundRow> CongressDb::open_round(const std::string& contest_id, const std
     row.opened_at = now_utc();
     Transaction tx(*impl_->db);
     impl_->insert_round(row);
-    Json ids = Json::array();
+    std::vector<std::string> ids;
     for (const auto& c : contest->candidates) ids.push_back(c.id);
-    impl_->append(AuditEvent::round_opened, {{"contest_id", contest_id}, {"round", number}, {"candidates", ids}, {"seats", seats},
-                                             {"layout_hash", row.layout_hash}, {"decision", decision}, {"members", {member1, member2}}});
+    impl_->append(internal::RoundOpenedEntry{contest_id, number, ids, seats, row.layout_hash, decision, {member1, member2}});
     tx.commit();
     impl_->load_rounds();
     return impl_->rounds.at({contest_id, number}).row;
@@ -162,7 +160,7 @@ Result<std::int64_t> CongressDb::start_batch(const std::string& source, const st
     impl_->db->prepare("INSERT INTO batches(source, device, operator, started_at, pid) VALUES(?,?,?,?,?)")
         .bind(1, source).bind(2, device).bind(3, operator_name).bind(4, at).bind(5, static_cast<std::int64_t>(::getpid())).run();
     const std::int64_t id = sqlite3_last_insert_rowid(impl_->db->handle());
-    impl_->append(AuditEvent::batch_started, {{"batch", id}, {"source", source}, {"device", device}, {"operator", operator_name}});
+    impl_->append(internal::BatchStartedEntry{id, source, device, operator_name});
     tx.commit();
     return id;
   } catch (const std::exception& e) {
@@ -172,8 +170,7 @@ Result<std::int64_t> CongressDb::start_batch(const std::string& source, const st
 
 Result<void> CongressDb::record_fault(std::int64_t batch_id, const std::string& kind, std::int64_t sheet_in_batch, bool images_trusted,
                                       const std::string& detail) {
-  return impl_->log(AuditEvent::scanner_fault, {{"batch", batch_id}, {"kind", kind}, {"sheet_in_batch", sheet_in_batch},
-                                                {"images_trusted", images_trusted}, {"detail", detail}});
+  return impl_->log(internal::ScannerFaultEntry{batch_id, kind, sheet_in_batch, images_trusted, detail});
 }
 
 Result<void> CongressDb::end_batch(std::int64_t batch_id, const std::string& reason) {

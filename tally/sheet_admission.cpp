@@ -108,11 +108,9 @@ Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<Sh
       }
       insert.run();
       row.id = sqlite3_last_insert_rowid(db.handle());
-      Json entry{{"sheet", row.id}, {"image", row.image_name}, {"image_sha256", sha}, {"recognition_sha256", sha256_hex(row.recognition)},
-                 {"contest_id", row.contest_id}, {"round", row.round}, {"side", row.side}, {"serial", row.serial},
-                 {"status", to_string(row.status)}, {"wait_reasons", reasons}, {"marks", marks_json(row.marks)}, {"flags", flags_json(row.flags)}};
-      if (row.batch_id) entry["batch"] = *row.batch_id;
-      impl_->append(AuditEvent::sheet, entry);
+      impl_->append(internal::SheetEntry{row.id, row.image_name, sha, sha256_hex(row.recognition), row.contest_id, row.round, row.side, row.serial,
+                                         std::string(to_string(row.status)), reason_codes(row.wait_reasons), marks_json(row.marks),
+                                         flags_json(row.flags), row.batch_id});
       outcomes.push_back({false, std::move(row)});
     }
     tx.commit();

@@ -20,6 +20,7 @@
 #include "config/layout.hpp"
 #include "config/load.hpp"
 #include "tally/audit_events.hpp"
+#include "tally/internal/audit_entries.hpp"
 #include "tally/congress_db.hpp"
 #include "tally/internal/signing.hpp"
 #include "tally/internal/sqlite.hpp"
@@ -162,7 +163,7 @@ struct CongressDb::Impl {
     auto q = db->prepare("SELECT status, count(*) FROM sheets WHERE batch_id = ? GROUP BY status");
     q.bind(1, id);
     while (q.step()) in_batch[q.text(0)] = q.integer(1);
-    append(AuditEvent::batch_ended, {{"batch", id}, {"reason", reason}, {"sheets", in_batch}});
+    append(internal::BatchEndedEntry{id, reason, in_batch});
   }
 
   void insert_round(const RoundRow& r) {
@@ -191,6 +192,17 @@ struct CongressDb::Impl {
     const std::string signature = internal::sign_hex(private_pem, hash);
     db->prepare("INSERT INTO audit(seq, at, type, payload, prev_hash, hash, signature) VALUES(?,?,?,?,?,?,?)")
         .bind(1, seq).bind(2, at).bind(3, name).bind(4, body).bind(5, prev).bind(6, hash).bind(7, signature).run();
+  }
+
+  // A typed entry (tally/internal/audit_entries.hpp), in the caller's transaction.
+  template <class Entry>
+  void append(const Entry& entry) {
+    append(Entry::kind, Json(entry));
+  }
+  // A typed entry that changes nothing else, in its own transaction.
+  template <class Entry>
+  Result<void> log(const Entry& entry) {
+    return log(Entry::kind, Json(entry));
   }
 
   // An entry that changes nothing else, in its own transaction.
@@ -242,9 +254,7 @@ struct CongressDb::Impl {
         .bind(4, aside ? "set aside: " + reason : reason).bind(5, member1).bind(6, member2).bind(7, now_utc()).run();
     db->prepare("UPDATE sheets SET status = ?, marks = ?, flags = ? WHERE id = ?")
         .bind(1, std::string(to_string(status))).bind(2, marks_json(marks).dump()).bind(3, flags_json(flags).dump()).bind(4, sheet_id).run();
-    Json payload{{"sheet", sheet_id}, {"marks", marks_json(marks)}, {"flags", flags_json(flags)}, {"reason", reason}, {"members", {member1, member2}}};
-    if (aside) payload["set_aside"] = true;
-    append(AuditEvent::adjudication, payload);
+    append(internal::AdjudicationEntry{sheet_id, marks_json(marks), flags_json(flags), reason, {member1, member2}, aside});
   }
 
   static constexpr const char* kSheetColumns =
