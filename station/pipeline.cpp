@@ -39,62 +39,83 @@ Result<PaperOutcome> SheetPipeline::take(const Paper& paper, std::optional<std::
 }
 
 Result<PaperOutcome> SheetPipeline::store(const Paper& paper, const std::vector<SideEvidence>& evidence, std::optional<std::int64_t> batch) {
-  const Thresholds& t = db_.election().thresholds;
-  std::vector<const SideFile*> files{&paper.first};
-  if (paper.second) files.push_back(&*paper.second);
-  PaperOutcome out;
-  std::vector<tally::SheetInput> inputs;
-  std::vector<std::string> positions;
-  for (std::size_t i = 0; i < files.size() && i < evidence.size(); ++i) {
-    const auto& reasons = evidence[i].reasons;
-    if (reasons.size() == 1 && reasons.front() == Rejection::unreadable_file) {
-      // Nothing to keep: the file could not be read at all (missing, not a regular file).
-      out.unreadable.push_back(files[i]->name);
-      continue;
-    }
-    inputs.push_back(sheet_input(files[i]->name, files[i]->path, evidence[i], t, batch));
-    positions.emplace_back(i == 0 ? "front" : "back");
-  }
-  if (inputs.size() == 2) {
-    std::vector<std::string> back_reasons;
-    for (const auto r : evidence[1].reasons) back_reasons.emplace_back(to_string(r));
-    switch (tally::back_side_rule(inputs[0].recognised, inputs[1].recognised, back_reasons)) {
-      case tally::BackSide::drop_blank:
-        inputs.pop_back();
-        positions.pop_back();
-        out.blank_back_dropped = true;
-        break;
-      case tally::BackSide::flag_front: inputs[0].findings.insert(SheetFlag::identifying_mark); break;
-      case tally::BackSide::keep: break;
-    }
-  }
-  if (inputs.empty()) {
-    out.state = PaperState::refused;
-    return out;
-  }
-  auto stored = db_.ingest_batch(inputs);
+  auto stored = store_all({paper}, {evidence}, batch);
   if (!stored) return tl::unexpected(stored.error());
-  bool all_duplicate = true, all_refused = true, any_waiting = false;
-  std::size_t counted = 0, sides_needed = 1;
-  for (std::size_t i = 0; i < stored->size(); ++i) {
-    const auto& o = (*stored)[i];
-    all_duplicate = all_duplicate && o.duplicate;
-    all_refused = all_refused && o.sheet.status == tally::SheetStatus::rejected;
-    any_waiting = any_waiting || o.sheet.status == tally::SheetStatus::waiting;
-    if (o.sheet.status == tally::SheetStatus::counted) {
-      ++counted;
-      for (const auto& layout : recognizer_.layouts()) {
-        if (layout.contest_id == inputs[i].contest_id && layout.short_hash() == inputs[i].layout_hash) sides_needed = layout.sides.size();
+  return std::move(stored->front());
+}
+
+Result<std::vector<PaperOutcome>> SheetPipeline::store_all(const std::vector<Paper>& papers, const std::vector<std::vector<SideEvidence>>& evidence,
+                                                           std::optional<std::int64_t> batch) {
+  const Thresholds& t = db_.election().thresholds;
+  std::vector<PaperOutcome> out(papers.size());
+  // Every kept side of every paper, in order, with the paper and place it came from.
+  std::vector<tally::SheetInput> inputs;
+  std::vector<std::pair<std::size_t, std::string>> origin;  // paper, "front"/"back"
+  for (std::size_t p = 0; p < papers.size(); ++p) {
+    const Paper& paper = papers[p];
+    std::vector<const SideFile*> files{&paper.first};
+    if (paper.second) files.push_back(&*paper.second);
+    std::vector<tally::SheetInput> kept;
+    std::vector<std::string> positions;
+    for (std::size_t i = 0; i < files.size() && i < evidence[p].size(); ++i) {
+      const auto& reasons = evidence[p][i].reasons;
+      if (reasons.size() == 1 && reasons.front() == Rejection::unreadable_file) {
+        // Nothing to keep: the file could not be read at all (missing, not a regular file).
+        out[p].unreadable.push_back(files[i]->name);
+        continue;
+      }
+      kept.push_back(sheet_input(files[i]->name, files[i]->path, evidence[p][i], t, batch));
+      positions.emplace_back(i == 0 ? "front" : "back");
+    }
+    if (kept.size() == 2) {
+      std::vector<std::string> back_reasons;
+      for (const auto r : evidence[p][1].reasons) back_reasons.emplace_back(to_string(r));
+      switch (tally::back_side_rule(kept[0].recognised, kept[1].recognised, back_reasons)) {
+        case tally::BackSide::drop_blank:
+          kept.pop_back();
+          positions.pop_back();
+          out[p].blank_back_dropped = true;
+          break;
+        case tally::BackSide::flag_front: kept[0].findings.insert(SheetFlag::identifying_mark); break;
+        case tally::BackSide::keep: break;
       }
     }
-    out.sides.push_back({positions[i], inputs[i].image_name, o});
+    if (kept.empty()) out[p].state = PaperState::refused;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      inputs.push_back(std::move(kept[i]));
+      origin.emplace_back(p, positions[i]);
+    }
   }
-  // A two-sided ballot one of whose sides was refused waits for that side.
-  any_waiting = any_waiting || (counted > 0 && counted < sides_needed);
-  out.state = all_duplicate ? PaperState::already_stored
-              : all_refused ? PaperState::refused
-              : any_waiting ? PaperState::waiting
-                            : PaperState::counted;
+  if (inputs.empty()) return out;
+  // One durable commit for all of them: each paper is wholly stored or not at all.
+  auto stored = db_.ingest_batch(inputs);
+  if (!stored) return tl::unexpected(stored.error());
+  std::vector<std::size_t> sides_needed(papers.size(), 1);
+  for (std::size_t i = 0; i < stored->size(); ++i) {
+    const std::size_t p = origin[i].first;
+    out[p].sides.push_back({origin[i].second, inputs[i].image_name, (*stored)[i]});
+    for (const auto& layout : recognizer_.layouts()) {
+      if (layout.contest_id == inputs[i].contest_id && layout.short_hash() == inputs[i].layout_hash) sides_needed[p] = layout.sides.size();
+    }
+  }
+  for (std::size_t p = 0; p < papers.size(); ++p) {
+    if (out[p].sides.empty()) continue;
+    bool all_duplicate = true, all_refused = true, any_waiting = false;
+    std::size_t counted = 0;
+    for (const auto& side : out[p].sides) {
+      const auto& o = side.outcome;
+      all_duplicate = all_duplicate && o.duplicate;
+      all_refused = all_refused && o.sheet.status == tally::SheetStatus::rejected;
+      any_waiting = any_waiting || o.sheet.status == tally::SheetStatus::waiting;
+      if (o.sheet.status == tally::SheetStatus::counted) ++counted;
+    }
+    // A two-sided ballot one of whose sides was refused waits for that side.
+    any_waiting = any_waiting || (counted > 0 && counted < sides_needed[p]);
+    out[p].state = all_duplicate ? PaperState::already_stored
+                   : all_refused ? PaperState::refused
+                   : any_waiting ? PaperState::waiting
+                                 : PaperState::counted;
+  }
   return out;
 }
 

@@ -54,6 +54,10 @@ class SheetPipeline {
   Result<PaperOutcome> take(const Paper& paper, std::optional<std::int64_t> batch);
   // Stores a paper whose sides are already recognised (`evidence` in the order first, second).
   Result<PaperOutcome> store(const Paper& paper, const std::vector<SideEvidence>& evidence, std::optional<std::int64_t> batch);
+  // Stores several papers in one durable commit (an import of files): each paper wholly or not
+  // at all, and the outcomes exactly as one commit per paper would give them.
+  Result<std::vector<PaperOutcome>> store_all(const std::vector<Paper>& papers, const std::vector<std::vector<SideEvidence>>& evidence,
+                                              std::optional<std::int64_t> batch);
 
   [[nodiscard]] tally::CongressDb& db() const { return db_; }
   [[nodiscard]] const recognition::Recognizer& recognizer() const { return recognizer_; }
