@@ -8,6 +8,8 @@
 
 #include <thread>
 
+#include <filesystem>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
@@ -322,6 +324,13 @@ TEST_F(StationScreens, EveryScreenShowsWhatItMust) {
   const std::string record = screen_text("record", "--run record");
   EXPECT_THAT(record, HasSubstr("Đã lập " + std::to_string(election.contests.size()) + " biên bản"));
   EXPECT_THAT(record, HasSubstr("-bien-ban.pdf"));
+  // The records stay beside the congress database, where the log says they were written.
+  EXPECT_THAT(record, HasSubstr(db + ".records/"));
+  std::size_t kept = 0;
+  for (const auto& run : std::filesystem::directory_iterator(db + ".records")) {
+    for (const auto& f : std::filesystem::directory_iterator(run.path())) kept += f.path().extension() == ".pdf" ? 1 : 0;
+  }
+  EXPECT_EQ(kept, election.contests.size());
 
   // English from the translation, names unchanged.
   const std::string english = screen_text("adjudication", "", "en");

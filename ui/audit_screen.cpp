@@ -3,6 +3,7 @@
 // run the program's own commands (`audit verify`, `audit replay`, `report`), so what the screen
 // says is exactly what an auditor gets at the command line.
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -179,14 +180,18 @@ void RecordScreen::refresh() {
 
 void RecordScreen::write_record() {
   if (busy() || station_.db() == nullptr) return;
-  out_dir_ = std::make_unique<QTemporaryDir>();
+  // Kept beside the congress database, one folder per writing: the log's documents_written
+  // entry names files that stay where it says (a temporary folder vanished with the window).
+  out_dir_ = qs(station_.path()) + ".records/" + QDateTime::currentDateTimeUtc().toString("yyyyMMdd-HHmmss");
+  QDir().mkpath(out_dir_);
   if (process_ != nullptr) process_->deleteLater();
   process_ = new QProcess(this);
   connect(process_, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
-    show_documents(out_dir_->path());
-    message_->setText(code == 0 ? Tr::tr("Đã lập %1 biên bản (kèm JSON và CSV).").arg(documents_->count()) : QString::fromUtf8(process_->readAllStandardError()));
+    show_documents(out_dir_);
+    message_->setText(code == 0 ? Tr::tr("Đã lập %1 biên bản (kèm JSON và CSV) trong %2").arg(documents_->count()).arg(out_dir_)
+                                : QString::fromUtf8(process_->readAllStandardError()));
   });
-  QStringList command{"report", qs(station_.path()), "--out", out_dir_->path()};
+  QStringList command{"report", qs(station_.path()), "--out", out_dir_};
   // A committee member signed in: the record's hashes go into the log under their name, their PIN on the child's standard input.
   const bool logged = station_.committee_signed_in();
   if (logged) command << "--by" << qs(station_.member()->name);

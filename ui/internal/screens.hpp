@@ -264,7 +264,7 @@ class RecordScreen : public Screen {
   QPushButton* print_ = nullptr;
   QPushButton* save_ = nullptr;
   QProcess* process_ = nullptr;
-  std::unique_ptr<QTemporaryDir> out_dir_;  // where the console's own `report` writes
+  QString out_dir_;  // where the console's own `report` writes: DB.records/<UTC time>, kept
   QString documents_dir_;                    // the records shown
   int pages_shown_ = 0;
 };

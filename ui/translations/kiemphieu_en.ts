@@ -148,10 +148,6 @@
         <translation>The counting record of each contest and round, written from the congress database.</translation>
     </message>
     <message>
-        <source>Đã lập %1 biên bản (kèm JSON và CSV).</source>
-        <translation>%1 records written (with JSON and CSV).</translation>
-    </message>
-    <message>
         <source>Đang lập biên bản…</source>
         <translation>Writing the record…</translation>
     </message>
@@ -703,6 +699,10 @@ Station key fingerprint: %4</translation>
     <message>
         <source>Số phiếu phát ra đã ghi là %1. Ghi %2 thay cho số đó?</source>
         <translation>Ballots issued were entered as %1. Enter %2 instead?</translation>
+    </message>
+    <message>
+        <source>Đã lập %1 biên bản (kèm JSON và CSV) trong %2</source>
+        <translation>%1 counting records written (with JSON and CSV) in %2</translation>
     </message>
 </context>
 </TS>
