@@ -17,6 +17,7 @@
 #include "cli/preparation.hpp"
 #include "station/authority.hpp"
 #include "station/record.hpp"
+#include "common/files.hpp"
 #include "config/layout.hpp"
 #include "config/load.hpp"
 #include "printing/ballot_renderer.hpp"
@@ -76,14 +77,14 @@ int write_ballots(const Prepared& p, const std::string& out_dir, int dpi, int co
     std::string list;
     for (auto s : serials) list += std::to_string(s) + '\n';
     const auto serial_path = fs::path(out_dir) / (layout.contest_id + "-serials.txt");
-    if (!write_text(serial_path, list)) {
+    if (!write_file_bytes(serial_path, list)) {
       print_error({"write_failed", {"Không ghi được tệp", "Cannot write the file"}, serial_path.string()}, lang);
       return 1;
     }
     std::cout << serial_path.string() << '\n';
   }
   const auto layout_path = fs::path(out_dir) / "layout.json";
-  if (!write_text(layout_path, config::layout_json(p.layouts, dpi) + "\n")) {
+  if (!write_file_bytes(layout_path, config::layout_json(p.layouts, dpi) + "\n")) {
     print_error({"write_failed", {"Không ghi được tệp", "Cannot write the file"}, layout_path.string()}, lang);
     return 1;
   }
@@ -175,7 +176,7 @@ int run_demo(const DemoArgs& args, Lang lang) {
   const fs::path out(args.out_dir);
   std::error_code ec;
   fs::create_directories(out, ec);
-  if (!write_text(out / "example-congress.toml", std::string(sample::kExampleCongressToml))) {
+  if (!write_file_bytes(out / "example-congress.toml", std::string(sample::kExampleCongressToml))) {
     print_error({"write_failed", {"Không ghi được tệp", "Cannot write the file"}, (out / "example-congress.toml").string()}, lang);
     return 1;
   }

@@ -66,10 +66,5 @@ std::optional<Prepared> prepare(tl::expected<config::LoadedElection, config::Dia
   return p;
 }
 
-bool write_text(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  return static_cast<bool>(out);
-}
 
 }  // namespace kp::cli

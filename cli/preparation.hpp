@@ -27,9 +27,6 @@ void print_error(const Error& e, Lang lang);
 // input. Empty when none was given.
 std::string read_pin(const std::string& member, Lang lang);
 
-// Writes `text` (any bytes) to `path`, replacing it; false when it cannot.
-bool write_text(const std::filesystem::path& path, const std::string& text);
-
 // Writes each layout's blank sides as PNG, `count` issued ballots with fresh serials as PDF,
 // the serial list and layout.json into `out_dir`, printing each path.
 int write_ballots(const Prepared& p, const std::string& out_dir, int dpi, int count, Lang lang);

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/words.hpp"
+#include "common/files.hpp"
 
 namespace kp::station {
 namespace {
@@ -50,13 +50,6 @@ class EventPump {
   std::deque<scanner::ScanEvent> queue_;
   std::jthread thread_;
 };
-
-bool write_bytes(const fs::path& path, const std::string& bytes) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return false;
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  return std::fclose(f) == 0 && ok;
-}
 
 Json totals_json(const BatchTotals& t) {
   return Json{{"counted", t.ballots_counted}, {"waiting", t.ballots_waiting}, {"refused", t.papers_refused}, {"already_stored", t.papers_already_stored}};
@@ -269,7 +262,7 @@ Result<BatchEndEvent> run_batch(SheetPipeline& pipeline, scanner::ScanSession& s
       bool spooled = true;
       for (const auto& [side, name] : sides) {
         files.push_back(spool / ("batch" + std::to_string(*batch) + "-sheet" + std::to_string(sheet->number) + "-" + name + side->extension));
-        if (!write_bytes(files.back(), side->bytes)) {
+        if (!write_file_bytes(files.back(), side->bytes)) {
           problem({"write_failed", {"Không ghi được ảnh vào thư mục tạm", "Cannot write the image to the spool"}, files.back().string()});
           // Stop the feeder and let the batch end as it must: the device thread is waiting on it.
           session.cancel();

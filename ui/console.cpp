@@ -26,6 +26,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "common/files.hpp"
 #include "tally/congress_db.hpp"
 #include "ui/internal/screens.hpp"
 #include "ui/internal/station.hpp"
@@ -469,20 +470,14 @@ void wait_until(Done done, double seconds) {
   while (!done() && std::chrono::steady_clock::now() < until) QApplication::processEvents(QEventLoop::AllEvents, 50);
 }
 
-bool write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  return static_cast<bool>(out);
-}
-
 template <class Window>
 bool save_screenshot(Window& window, const ConsoleOptions& options, const std::string& view_json, const QStringList& texts) {
   // A fixed size so the reference image is the same on every machine.
   window.resize(1280, 900);
   window.show();
   QApplication::processEvents();
-  if (!options.view_json.empty() && !write_text(options.view_json, view_json + "\n")) return false;
-  if (!options.screen_text.empty() && !write_text(options.screen_text, us(texts.join('\n')) + "\n")) return false;
+  if (!options.view_json.empty() && !write_file_bytes(options.view_json, view_json + "\n")) return false;
+  if (!options.screen_text.empty() && !write_file_bytes(options.screen_text, us(texts.join('\n')) + "\n")) return false;
   return window.grab().save(QString::fromStdString(options.screenshot));
 }
 
