@@ -264,6 +264,19 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.rfind("--kp_memory_child=", 0) == 0) return memory_child(arg.substr(18), memory_images);
+    // The station's figures alone, on a deck already written by `kiemphieu synth` (its JPEG
+    // sides): the quick loop while working on the pipeline.
+    if (arg.rfind("--kp_station_deck=", 0) == 0) {
+      const kp::printing::RenderSession session;
+      std::vector<std::string> jpegs;
+      for (const auto& entry : fs::directory_iterator(arg.substr(18))) {
+        if (entry.path().extension() == ".jpg") jpegs.push_back(entry.path().string());
+      }
+      std::sort(jpegs.begin(), jpegs.end());
+      station_pipeline_overhead(jpegs);
+      two_sided_latency(scan_speed, two_sided_sheets);
+      return 0;
+    }
   }
   benchmark::Initialize(&argc, argv);
   const kp::printing::RenderSession session;

@@ -193,7 +193,6 @@ int run_demo(const DemoArgs& args, Lang lang) {
   const std::string db = (out / "congress.db").string();
   for (const auto* suffix : {"", "-wal", "-shm", ".key"}) fs::remove(db + suffix, ec);
   fs::remove_all(db + ".images", ec);
-  fs::remove_all(db + ".spool", ec);
   InitArgs init{db, (out / "example-congress.toml").string()};
   if (const int rc = run_init(init, lang); rc != 0) return rc;
   // The demo's counting committee and operator, with PINs everyone can read: this congress is

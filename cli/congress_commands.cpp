@@ -87,7 +87,7 @@ int run_ingest(const IngestArgs& args, Lang lang) {
   if (!reported(batch, lang)) return 1;
   // Papers as a scanner would give them (NAME-front.* with NAME-back.*), every side recognised
   // on all cores in the order given, each paper stored by the one pipeline once both its sides are read.
-  const std::vector<station::Paper> papers = station::papers_of(args.images);
+  std::vector<station::Paper> papers = station::papers_of(args.images);
   std::vector<std::string> files;
   std::vector<std::size_t> paper_of;
   for (std::size_t p = 0; p < papers.size(); ++p) {
@@ -133,12 +133,13 @@ int run_ingest(const IngestArgs& args, Lang lang) {
     }
     std::cout << std::flush;
   };
-  station::recognise_in_order(*recognizer, files, args.threads, [&](std::size_t i, const Result<Image>& image, const SideEvidence& e) {
-    if (!image) print_error(image.error(), lang);
-    evidence.push_back(e);
-    const station::Paper& paper = papers[paper_of[i]];
+  station::recognise_in_order(*recognizer, files, args.threads, [&](std::size_t i, station::ReadSide& side) {
+    if (!side.image) print_error(side.image.error(), lang);
+    evidence.push_back(std::move(side.evidence));
+    station::Paper& paper = papers[paper_of[i]];
+    (evidence.size() == 1 ? paper.first : *paper.second).bytes = std::move(side.bytes);
     if (evidence.size() < (paper.second ? 2u : 1u)) return;
-    group.push_back(paper);
+    group.push_back(std::move(paper));
     group_evidence.push_back(std::move(evidence));
     evidence.clear();
     if (group.size() == kPapersPerCommit) flush();

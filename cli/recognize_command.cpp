@@ -28,7 +28,12 @@ int run_recognize(const RecognizeArgs& args, Lang lang) {
   if (!args.debug_dir.empty()) std::filesystem::create_directories(args.debug_dir);
   const Thresholds& thresholds = prepared->election->thresholds;
   // Lines leave in input order as soon as each is ready.
-  station::recognise_in_order(*recognizer, args.images, args.threads, [&](std::size_t i, const Result<Image>& image, const SideEvidence& evidence) {
+  const bool overlays = !args.debug_dir.empty();
+  station::recognise_in_order(
+      *recognizer, args.images, args.threads,
+      [&](std::size_t i, station::ReadSide& side) {
+    const Result<Image>& image = side.image;
+    const SideEvidence& evidence = side.evidence;
     const std::string& path = args.images[i];
     if (!image) {
       print_error(image.error(), lang);
@@ -42,7 +47,8 @@ int run_recognize(const RecognizeArgs& args, Lang lang) {
     if (auto r = recognition::write_overlay(out.string(), image->view(), evidence, layout == prepared->layouts.end() ? nullptr : &*layout, thresholds); !r) {
       print_error(r.error(), lang);
     }
-  });
+      },
+      overlays);
   std::cout.flush();
   return 0;
 }

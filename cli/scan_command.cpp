@@ -111,7 +111,7 @@ int run_scan(const ScanArgs& args, Lang lang) {
   std::cerr << (en ? "Scanner: " : "Máy quét: ") << (*session)->device().identity() << " — " << to_string(applied->source) << ", " << applied->dpi
             << " dpi, " << to_string(applied->mode) << '\n';
   station::SheetPipeline pipeline(db, *recognizer);
-  const station::BatchRequest request{args.source, args.operator_name, args.db_path + ".spool"};
+  const station::BatchRequest request{args.source, args.operator_name};
   station::BatchTotals live;
   // Data on stdout, one JSON line per event; the live counts on stderr, on a line of their own
   // in a terminal so the two never run together.

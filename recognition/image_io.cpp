@@ -355,7 +355,7 @@ Result<Image> decode_image(const std::vector<unsigned char>& bytes, const std::s
   }
 }
 
-Result<Image> read_image_file(const std::string& path) {
+Result<std::vector<unsigned char>> read_scan_file(const std::string& path) {
   // The type and size are checked before the file is opened: a FIFO would block the open, a
   // device could change state or give bytes for ever, a directory has no bytes at all.
   struct stat st {};
@@ -382,7 +382,13 @@ Result<Image> read_image_file(const std::string& path) {
   }
   bytes.resize(got);
   if (bytes.empty()) return unreadable(path, kEmpty);
-  return decode_image(bytes, path);
+  return bytes;
+}
+
+Result<Image> read_image_file(const std::string& path) {
+  const auto bytes = read_scan_file(path);
+  if (!bytes) return tl::unexpected(bytes.error());
+  return decode_image(*bytes, path);
 }
 
 }  // namespace kp::recognition

@@ -16,5 +16,8 @@ Result<Image> decode_image(const std::vector<unsigned char>& bytes, const std::s
 // The same for a file, which must be a regular file (a directory, FIFO, device or socket is never
 // opened for reading), not empty and no larger than a scan can be; otherwise "file_unreadable".
 Result<Image> read_image_file(const std::string& path);
+// The checked read alone (the same refusals as read_image_file, "file_unreadable"): the bytes
+// that are then decoded, recognised and stored, so what is kept is what was read.
+Result<std::vector<unsigned char>> read_scan_file(const std::string& path);
 
 }  // namespace kp::recognition

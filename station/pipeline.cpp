@@ -1,6 +1,8 @@
 #include "station/pipeline.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "common/files.hpp"
 #include "scanner/scanner.hpp"
@@ -30,12 +32,41 @@ std::vector<Paper> papers_of(const std::vector<std::string>& files) {
 }
 
 Result<PaperOutcome> SheetPipeline::take(const Paper& paper, std::optional<std::int64_t> batch) {
-  std::vector<std::string> files{paper.first.path};
-  if (paper.second) files.push_back(paper.second->path);
-  std::vector<SideEvidence> evidence(files.size());
-  recognise_in_order(recognizer_, files, static_cast<int>(files.size()),
-                     [&](std::size_t i, const Result<Image>&, const SideEvidence& e) { evidence[i] = e; });
-  return store(paper, evidence, batch);
+  Paper read = paper;
+  std::vector<SideFile*> sides{&read.first};
+  if (read.second) sides.push_back(&*read.second);
+  const auto side_of = [&](std::size_t i) -> SideFile& { return *sides[i]; };
+  std::vector<SideEvidence> evidence(sides.size());
+  const bool in_memory = std::all_of(sides.begin(), sides.end(), [](const SideFile* s) { return s->bytes && !s->bytes->empty(); });
+  if (!in_memory) {
+    std::vector<std::string> files;
+    for (const auto* s : sides) files.push_back(s->path);
+    recognise_in_order(recognizer_, files, static_cast<int>(files.size()), [&](std::size_t i, ReadSide& side) {
+      evidence[i] = std::move(side.evidence);
+      side_of(i).bytes = std::move(side.bytes);
+    });
+    return store(read, evidence, batch);
+  }
+  std::vector<SideBytes> images;
+  std::vector<std::string> names;
+  for (const auto* s : sides) {
+    images.push_back(s->bytes);
+    names.push_back(s->path);
+  }
+  std::vector<std::optional<Result<tally::KeptImage>>> kept(sides.size());
+  {
+    const tally::CongressDb& db = db_;
+    const std::jthread keeper([&] {
+      for (std::size_t i = 0; i < images.size(); ++i) kept[i] = db.keep_image(*images[i], names[i]);
+    });
+    recognise_in_order(recognizer_, images, names, static_cast<int>(images.size()),
+                       [&](std::size_t i, ReadSide& side) { evidence[i] = std::move(side.evidence); });
+  }
+  for (std::size_t i = 0; i < sides.size(); ++i) {
+    if (!*kept[i]) return tl::unexpected(kept[i]->error());
+    side_of(i).kept = **kept[i];
+  }
+  return store(read, evidence, batch);
 }
 
 Result<PaperOutcome> SheetPipeline::store(const Paper& paper, const std::vector<SideEvidence>& evidence, std::optional<std::int64_t> batch) {
@@ -65,6 +96,8 @@ Result<std::vector<PaperOutcome>> SheetPipeline::store_all(const std::vector<Pap
         continue;
       }
       kept.push_back(sheet_input(files[i]->name, files[i]->path, evidence[p][i], t, batch));
+      kept.back().image_bytes = files[i]->bytes;
+      kept.back().kept_image = files[i]->kept;
       positions.emplace_back(i == 0 ? "front" : "back");
     }
     if (kept.size() == 2) {

@@ -4,6 +4,7 @@
 // side, the back-side rules are applied (tally/admission.hpp), and what is kept is stored in
 // one commit, where admission decides each side's state.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,10 +17,14 @@
 namespace kp::station {
 
 // One side of a paper as it came in: the name it is known by (a file name, the scanner's
-// origin) and the file holding its image.
+// origin), the file holding its image (for a side that came in memory, a name with its
+// extension) and the bytes: read by recognition from the file, or as the scanner gave them.
+// These are what is stored; without them the file is read again when stored.
 struct SideFile {
   std::string name;
   std::string path;
+  std::shared_ptr<const std::vector<unsigned char>> bytes = nullptr;
+  std::optional<tally::KeptImage> kept = std::nullopt;  // already in the image store (take())
 };
 
 // A paper: the side the feeder saw first and, in a duplex scan or a file pair, the other one.
@@ -50,7 +55,10 @@ class SheetPipeline {
  public:
   SheetPipeline(tally::CongressDb& db, const recognition::Recognizer& recognizer) : db_(db), recognizer_(recognizer) {}
 
-  // Recognises the paper's sides in parallel, then stores it (below).
+  // Recognises the paper's sides in parallel, then stores it (below). Sides that come with their
+  // bytes (a scanner's) are recognised from memory while their images are written to the image
+  // store on a third thread, so the disk's flush overlaps recognition and the commit after it
+  // has only rows to write.
   Result<PaperOutcome> take(const Paper& paper, std::optional<std::int64_t> batch);
   // Stores a paper whose sides are already recognised (`evidence` in the order first, second).
   Result<PaperOutcome> store(const Paper& paper, const std::vector<SideEvidence>& evidence, std::optional<std::int64_t> batch);

@@ -1,7 +1,6 @@
 #include "station/reading.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -27,40 +26,97 @@ Result<recognition::Recognizer> recognizer_for(const tally::CongressDb& db) {
   return recognition::Recognizer::create(db.election(), std::move(layouts), blank);
 }
 
-void recognise_in_order(const recognition::Recognizer& r, const std::vector<std::string>& files, int threads, const EachSide& each) {
-  const std::size_t n = files.size();
-  std::vector<std::optional<std::pair<Result<Image>, SideEvidence>>> done(n);
+namespace {
+
+// The ordered parallel reading behind both entry points: `read(i)` gives the i-th side's bytes.
+void recognise_each(const recognition::Recognizer& r, std::size_t n, const std::function<Result<SideBytes>(std::size_t)>& read,
+                    const std::vector<std::string>& names, int threads, const EachSide& each, bool keep_pixels) {
+  const std::size_t count =
+      std::min<std::size_t>(n, threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency()));
+  // How far the readers may run ahead of `each`: enough that a thread never waits for a short
+  // pause of the consumer (a commit's flush is a few sides' worth of recognition), few enough that
+  // the decoded sides waiting stay small (~7 MB each at 200 dpi).
+  const std::size_t window = count * kReadAhead;
+  std::vector<std::optional<ReadSide>> done(n);
   std::mutex mutex;
-  std::condition_variable ready;
-  std::atomic<std::size_t> next{0};
+  std::condition_variable ready, room;
+  std::size_t next = 0, consumed = 0;
+  bool stop = false;
   const auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
-      auto image = recognition::read_image_file(files[i]);
-      SideEvidence e;
-      if (image) {
-        e = r.recognize(image->view());
+    for (;;) {
+      std::size_t i = 0;
+      {
+        std::unique_lock lock(mutex);
+        room.wait(lock, [&] { return stop || next >= n || next < consumed + window; });
+        if (stop || next >= n) return;
+        i = next++;
+      }
+      ReadSide side{tl::unexpected(Error{}), {}, nullptr};
+      auto bytes = read(i);
+      if (bytes) {
+        side.image = recognition::decode_image(**bytes, names[i]);
+        side.bytes = std::move(*bytes);
       } else {
-        e.reasons.push_back(image.error().code == "corrupt_image" ? Rejection::corrupt_image : Rejection::unreadable_file);
+        side.image = tl::unexpected(bytes.error());
+      }
+      if (side.image) {
+        side.evidence = r.recognize(side.image->view());
+        if (!keep_pixels) *side.image = Image{};
+      } else {
+        side.evidence.reasons.push_back(side.image.error().code == "corrupt_image" ? Rejection::corrupt_image : Rejection::unreadable_file);
       }
       {
         std::lock_guard lock(mutex);
-        done[i].emplace(std::move(image), std::move(e));
+        done[i].emplace(std::move(side));
       }
       ready.notify_all();
     }
   };
-  const std::size_t count =
-      std::min<std::size_t>(n, threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::jthread> pool;
   for (std::size_t t = 0; t < count; ++t) pool.emplace_back(work);
+  // Should `each` throw (a broken invariant), the readers are told to stop before they are joined.
+  struct StopReaders {
+    std::mutex& mutex;
+    bool& stop;
+    std::condition_variable& room;
+    ~StopReaders() {
+      {
+        std::lock_guard lock(mutex);
+        stop = true;
+      }
+      room.notify_all();
+    }
+  } stop_readers{mutex, stop, room};
   for (std::size_t i = 0; i < n; ++i) {
     std::unique_lock lock(mutex);
     ready.wait(lock, [&] { return done[i].has_value(); });
-    auto item = std::move(*done[i]);
+    ReadSide side = std::move(*done[i]);
     done[i].reset();
+    consumed = i + 1;
     lock.unlock();
-    each(i, item.first, item.second);
+    room.notify_all();
+    each(i, side);
   }
+}
+
+}  // namespace
+
+void recognise_in_order(const recognition::Recognizer& r, const std::vector<std::string>& files, int threads, const EachSide& each, bool keep_pixels) {
+  const auto read = [&](std::size_t i) -> Result<SideBytes> {
+    auto bytes = recognition::read_scan_file(files[i]);
+    if (!bytes) return tl::unexpected(bytes.error());
+    return std::make_shared<const std::vector<unsigned char>>(std::move(*bytes));
+  };
+  recognise_each(r, files.size(), read, files, threads, each, keep_pixels);
+}
+
+void recognise_in_order(const recognition::Recognizer& r, const std::vector<SideBytes>& images, const std::vector<std::string>& names, int threads,
+                        const EachSide& each) {
+  const auto read = [&](std::size_t i) -> Result<SideBytes> {
+    if (!images[i] || images[i]->empty()) return tl::unexpected(Error{"file_unreadable", {"ảnh rỗng", "the image is empty"}, names[i]});
+    return images[i];
+  };
+  recognise_each(r, images.size(), read, names, threads, each, false);
 }
 
 tally::SheetInput sheet_input(const std::string& image_name, const std::string& image_path, const SideEvidence& e, const Thresholds& t,

@@ -16,7 +16,8 @@ Result<std::size_t> replay(const tally::CongressDb& db, int threads, const Repla
   std::vector<std::string> files;
   for (const auto& s : *sheets) files.push_back((std::filesystem::path(db.images_dir()) / s.stored_file).string());
   std::size_t differences = 0;
-  recognise_in_order(*recognizer, files, threads, [&](std::size_t i, const Result<Image>&, const SideEvidence& e) {
+  recognise_in_order(*recognizer, files, threads, [&](std::size_t i, ReadSide& side) {
+    const SideEvidence& e = side.evidence;
     const auto& s = (*sheets)[i];
     const std::string again = recognition::recognition_json_line(s.image_name, e, db.election().thresholds);
     if (again == s.recognition) {

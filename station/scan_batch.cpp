@@ -219,9 +219,6 @@ Result<BatchEndEvent> run_batch(SheetPipeline& pipeline, scanner::ScanSession& s
   const std::string identity = session.device().identity();
   const auto batch = db.start_batch(request.source, identity, request.operator_name);
   if (!batch) return tl::unexpected(batch.error());
-  const fs::path spool(request.spool_dir);
-  std::error_code ec;
-  fs::create_directories(spool, ec);
   BatchEndEvent end;
   end.batch = *batch;
   const auto say = [&](const BatchEvent& e) {
@@ -230,6 +227,7 @@ Result<BatchEndEvent> run_batch(SheetPipeline& pipeline, scanner::ScanSession& s
   };
   scanner::BatchEnd ended_as = scanner::BatchEnd::hopper_empty;
   const auto problem = [&](Error e) { say(ProblemEvent{std::move(e)}); };
+  bool storing_failed = false;  // once a paper could not be stored, no later one is tried
   {
     EventPump pump(session);
     while (true) {
@@ -253,30 +251,34 @@ Result<BatchEndEvent> run_batch(SheetPipeline& pipeline, scanner::ScanSession& s
       }
       const auto* sheet = std::get_if<scanner::Sheet>(&event);
       if (sheet == nullptr) continue;
-      // Both sides to the spool, then through the one pipeline: recognised side by side and
-      // stored together in one commit.
+      if (storing_failed) {
+        // Fed before the feeder stopped: named, so the committee knows which to scan again.
+        const std::string n = std::to_string(sheet->number);
+        problem({"not_stored",
+                 {"Tờ số " + n + " chưa được lưu (trạm đã dừng vì lỗi lưu trữ): quét lại tờ này",
+                  "Sheet " + n + " was not stored (the station stopped on a storage error): scan it again"},
+                 n});
+        continue;
+      }
+      // Both sides, as the scanner gave them, through the one pipeline: recognised side by side
+      // from memory while their images are kept, and stored together in one commit.
       std::vector<std::pair<const scanner::SideImage*, std::string>> sides{{&sheet->front, "front"}};
       if (sheet->back) sides.emplace_back(&*sheet->back, "back");
       Paper paper;
-      std::vector<fs::path> files;
-      bool spooled = true;
       for (const auto& [side, name] : sides) {
-        files.push_back(spool / ("batch" + std::to_string(*batch) + "-sheet" + std::to_string(sheet->number) + "-" + name + side->extension));
-        if (!write_file_bytes(files.back(), side->bytes)) {
-          problem({"write_failed", {"Không ghi được ảnh vào thư mục tạm", "Cannot write the image to the spool"}, files.back().string()});
-          // Stop the feeder and let the batch end as it must: the device thread is waiting on it.
-          session.cancel();
-          spooled = false;
-          break;
-        }
-        const std::string origin = side->origin.empty() ? files.back().filename().string() : side->origin;
-        (name == "front" ? paper.first : paper.second.emplace()) = SideFile{origin, files.back().string()};
+        const std::string called = "batch" + std::to_string(*batch) + "-sheet" + std::to_string(sheet->number) + "-" + name + side->extension;
+        const std::string origin = side->origin.empty() ? called : side->origin;
+        auto bytes = std::make_shared<const std::vector<unsigned char>>(side->bytes.begin(), side->bytes.end());
+        (name == "front" ? paper.first : paper.second.emplace()) = SideFile{origin, called, std::move(bytes)};
       }
-      if (!spooled) continue;  // a side could not be spooled: the paper is not stored
       const auto stored = pipeline.take(paper, *batch);
-      for (const auto& f : files) fs::remove(f, ec);
       if (!stored) {
+        // The paper could not be stored (the disk, the image folder, the database): said, and the
+        // feeder stopped, so no further paper passes through the scanner uncounted. The batch ends
+        // as it must (the device thread is waiting on it); the paper is to be scanned again.
         problem(stored.error());
+        session.cancel();
+        storing_failed = true;
         continue;
       }
       const double delay_ms = std::chrono::duration<double, std::milli>(Clock::now() - sheet->scanned_at).count();

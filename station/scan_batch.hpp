@@ -87,7 +87,6 @@ std::string batch_progress_text(const BatchTotals& totals, Lang lang);
 struct BatchRequest {
   std::string source;          // as given (sim:DIR, sane:…), for the log
   std::string operator_name;
-  std::string spool_dir;       // where sides wait between the scanner and the database
 };
 
 // Runs one batch to its end on an opened, configured session; every event goes to `sink` in

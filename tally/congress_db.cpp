@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -31,7 +32,7 @@ std::string now_utc() {
 }
 
 // Writes `bytes` to a new file; with `flush`, to the disk before returning.
-bool write_file(const fs::path& path, const std::string& bytes, bool flush) {
+bool write_file(const fs::path& path, std::string_view bytes, bool flush) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return false;
   std::size_t written = 0;
@@ -50,10 +51,21 @@ bool write_file(const fs::path& path, const std::string& bytes, bool flush) {
   return ::close(fd) == 0;
 }
 
+fs::path temporary_beside(const fs::path& target) {
+  static std::atomic<std::uint64_t> made{0};
+  return target.parent_path() / (".tmp-" + target.filename().string() + "-" + std::to_string(made++) + "-" + std::to_string(::getpid()));
+}
+
+std::string image_extension(const std::string& name) {
+  std::string extension = fs::path(name).extension().string();
+  if (extension.size() > 6) extension.clear();
+  return extension;
+}
+
 // Writes a file so that it is either complete under its final name or absent: write a
 // temporary, flush it to disk, rename, flush the folder.
 bool write_durably(const fs::path& target, const std::string& bytes) {
-  const fs::path temp = target.parent_path() / (".tmp-" + target.filename().string() + "-" + std::to_string(::getpid()));
+  const fs::path temp = temporary_beside(target);
   if (!write_file(temp, bytes, true)) return false;
   if (::rename(temp.c_str(), target.c_str()) != 0) return false;
   const int dir = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY);

@@ -20,9 +20,20 @@
 namespace kp::tally {
 
 // What the program hands over for one scanned side (the tally never reads images itself).
+// An image already kept in the database's image store (CongressDb::keep_image).
+struct KeptImage {
+  std::string sha256;
+  std::string stored_file;  // relative to the image folder
+};
+
 struct SheetInput {
   std::string image_name;      // as given by the operator, for the record
   std::string image_path;      // the file to keep (copied under the database's image folder)
+  // The bytes recognition read from that file, when it has them: these are what is stored and
+  // hashed (the image kept is the image recognised, and the file is not read a second time).
+  std::shared_ptr<const std::vector<unsigned char>> image_bytes;
+  // Set when the image was kept beforehand (while it was being recognised): nothing to write.
+  std::optional<KeptImage> kept_image;
   std::string recognition;     // the recognition JSON line, stored byte for byte
   bool recognised = false;     // false: recognition refused the side
   std::string contest_id;
@@ -136,6 +147,13 @@ class CongressDb {
   [[nodiscard]] std::string images_dir() const;
 
   Result<IngestOutcome> ingest(const SheetInput& sheet);
+  // Writes an image durably into the image store under its SHA-256 (the file there is reused
+  // when it already holds those bytes), so that a later ingest only refers to it. It touches
+  // files only, never the database, so it may run on another thread while the database is in use
+  // (the scan path keeps a paper's images while the paper is recognised). `name` gives the
+  // extension. An image kept but never ingested stays in the folder unreferenced, as one whose
+  // commit was cut short by a killed process does.
+  Result<KeptImage> keep_image(const std::vector<unsigned char>& bytes, const std::string& name) const;
   // Batch mode: every sheet in one durable commit (images flushed to disk once, then one SQLite
   // transaction), for a scanner's burst or an import. Each outcome is as ingest() would give.
   Result<std::vector<IngestOutcome>> ingest_batch(const std::vector<SheetInput>& sheets);

@@ -24,16 +24,27 @@ Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<Sh
     std::vector<std::pair<fs::path, fs::path>> renames;
     std::set<std::string> pending;
     for (const auto& in : inputs) {
-      const std::string bytes = read_file_bytes(in.image_path);
+      if (in.kept_image) {
+        // Kept while it was recognised; it must still be there.
+        hashes.push_back(in.kept_image->sha256);
+        stored_names.push_back(in.kept_image->stored_file);
+        if (!fs::exists(impl_->images() / stored_names.back())) {
+          return fail("write_failed", {"Ảnh đã lưu không còn trong thư mục ảnh", "The kept image is no longer in the image folder"},
+                      (impl_->images() / stored_names.back()).string());
+        }
+        continue;
+      }
+      std::string read_now;
+      if (!in.image_bytes) read_now = read_file_bytes(in.image_path);
+      const std::string_view bytes = in.image_bytes ? std::string_view(reinterpret_cast<const char*>(in.image_bytes->data()), in.image_bytes->size())
+                                                    : std::string_view(read_now);
       if (bytes.empty()) return fail("file_unreadable", {"Không đọc được tệp ảnh", "Cannot read the image file"}, in.image_path);
       hashes.push_back(sha256_hex(bytes));
-      std::string extension = fs::path(in.image_path).extension().string();
-      if (extension.size() > 6) extension.clear();
-      stored_names.push_back(hashes.back() + extension);
+      stored_names.push_back(hashes.back() + image_extension(in.image_path));
       const fs::path target = impl_->images() / stored_names.back();
       if (pending.count(target.string()) != 0) continue;
       if (fs::exists(target) && sha256_hex(read_file_bytes(target)) == hashes.back()) continue;
-      const fs::path temp = target.parent_path() / (".tmp-" + target.filename().string() + "-" + std::to_string(::getpid()));
+      const fs::path temp = internal::temporary_beside(target);
       // Not flushed here: the file system is flushed once for the whole batch below.
       if (!write_file(temp, bytes, false)) return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, target.string());
       renames.emplace_back(temp, target);
@@ -122,6 +133,31 @@ Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<Sh
 
 
 
+
+Result<KeptImage> CongressDb::keep_image(const std::vector<unsigned char>& bytes, const std::string& name) const {
+  if (bytes.empty()) return fail("file_unreadable", {"Ảnh rỗng, không có gì để lưu", "The image is empty: there is nothing to keep"}, name);
+  KeptImage kept{sha256_hex(std::span<const unsigned char>(bytes)), {}};
+  kept.stored_file = kept.sha256 + image_extension(name);
+  const fs::path target = impl_->images() / kept.stored_file;
+  const std::string_view view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  std::error_code ec;
+  if (fs::exists(target, ec) && sha256_hex(read_file_bytes(target)) == kept.sha256) return kept;
+  // Written, flushed, then renamed: under its final name the file is whole or absent.
+  const fs::path temp = internal::temporary_beside(target);
+  if (!write_file(temp, view, true)) {
+    fs::remove(temp, ec);
+    return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, target.string());
+  }
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    fs::remove(temp, ec);
+    return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, target.string());
+  }
+  const int dir = ::open(impl_->images().c_str(), O_RDONLY | O_DIRECTORY);
+  const bool flushed = dir >= 0 && ::fsync(dir) == 0;
+  if (dir >= 0) ::close(dir);
+  if (!flushed) return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, impl_->images().string());
+  return kept;
+}
 
 Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags,
                                         const std::string& reason, const std::string& member1, const std::string& member2) {

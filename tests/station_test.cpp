@@ -16,7 +16,9 @@
 #include "config/layout.hpp"
 #include "station/pipeline.hpp"
 #include "station/reading.hpp"
+#include "scanner/scanner.hpp"
 #include "station/scan_batch.hpp"
+#include "common/digest.hpp"
 #include "tally/congress_db.hpp"
 #include "test_support.hpp"
 #include "ui/results_view.hpp"
@@ -181,6 +183,103 @@ TEST_F(TwoSidedDeck, ABallotWaitsForItsOtherSideAndCountsOnceItArrives) {
   for (const auto& b : summary->ballots) {
     for (const auto& r : b.reasons) EXPECT_NE(r.kind, tally::WaitKind::missing_side);
   }
+}
+
+// What is stored is the image recognition read, not the file read again later: a file replaced
+// between its recognition and its storing does not change what the count kept.
+TEST_F(TwoSidedDeck, TheImageStoredIsTheImageRecognised) {
+  test::ScratchDir work;
+  const std::string db_path = init(work.path() / "dh.db", toml());
+  auto db = tally::CongressDb::open(db_path);
+  ASSERT_TRUE(db.has_value());
+  auto recognizer = recognizer_for(*db);
+  ASSERT_TRUE(recognizer.has_value());
+  const auto files = images_in(deck());
+  const fs::path front = work.path() / "0001-front.jpg";
+  fs::copy_file(files[1], front);  // sorted: 0001-back, 0001-front, …
+  const std::string recognised_bytes = test::read_file(front);
+  Paper paper{{"0001-front.jpg", front.string()}, std::nullopt};
+  std::vector<SideEvidence> evidence;
+  recognise_in_order(*recognizer, {front.string()}, 1, [&](std::size_t, ReadSide& side) {
+    evidence.push_back(side.evidence);
+    paper.first.bytes = side.bytes;
+  });
+  ASSERT_TRUE(paper.first.bytes);
+  EXPECT_EQ(std::string(paper.first.bytes->begin(), paper.first.bytes->end()), recognised_bytes);
+  test::write_file(front, test::read_file(files[3]));  // another ballot's side now under that name
+  SheetPipeline pipeline(*db, *recognizer);
+  const auto stored = pipeline.store(paper, evidence, std::nullopt);
+  ASSERT_TRUE(stored.has_value()) << stored.error().message.en;
+  ASSERT_EQ(stored->sides.size(), 1u);
+  const auto& row = stored->sides[0].outcome.sheet;
+  EXPECT_EQ(row.image_sha256, sha256_hex(recognised_bytes));
+  EXPECT_EQ(test::read_file(fs::path(db->images_dir()) / row.stored_file), recognised_bytes);
+}
+
+// The image folder gone in the middle of a batch (a disk unplugged, a folder deleted): the paper
+// that could not be kept is said, the feeder stops so no paper passes uncounted, every paper
+// stored before stays whole, and a rescan of the stack counts the rest with nothing twice.
+TEST_F(TwoSidedDeck, AScanWhoseImageFolderVanishesStopsTheFeederAndLosesNothing) {
+  test::ScratchDir work;
+  const std::string db_path = init(work.path() / "dh.db", toml());
+  auto db = tally::CongressDb::open(db_path);
+  ASSERT_TRUE(db.has_value());
+  auto recognizer = recognizer_for(*db);
+  ASSERT_TRUE(recognizer.has_value());
+  SheetPipeline pipeline(*db, *recognizer);
+  const fs::path images = db->images_dir();
+  const fs::path moved = work.path() / "images-moved";
+  scanner::SourceOptions options;
+  // Ten papers in 2 s: the feeder is stopped long before the stack runs out.
+  options.simulated.images_per_minute = 600;
+  auto session = scanner::open_source("sim:" + deck().string(), options);
+  ASSERT_TRUE(session.has_value());
+  std::vector<BatchEvent> events;
+  const auto ended = run_batch(pipeline, **session, {"sim:" + deck().string(), "Nguyễn Văn An"}, [&](const BatchEvent& e) {
+    events.push_back(e);
+    if (std::holds_alternative<PaperEvent>(e) && std::get<PaperEvent>(e).sheet == 2) {
+      fs::rename(images, moved);
+      test::write_file(images, "not a folder");
+    }
+  });
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_FALSE(batch_clean(*ended));
+  EXPECT_EQ(ended->end, "cancelled");
+  std::vector<Error> problems;
+  for (const auto& e : events) {
+    if (const auto* p = std::get_if<ProblemEvent>(&e)) problems.push_back(p->error);
+  }
+  ASSERT_FALSE(problems.empty());
+  EXPECT_EQ(ended->totals.problems, static_cast<std::int64_t>(problems.size()));
+  EXPECT_EQ(problems[0].code, "write_failed");
+  // Any paper the scanner had already fed is named, in order, to be scanned again.
+  EXPECT_LT(problems.size(), 8u);
+  for (std::size_t i = 1; i < problems.size(); ++i) {
+    EXPECT_EQ(problems[i].code, "not_stored");
+    EXPECT_EQ(problems[i].where, std::to_string(3 + i));
+    EXPECT_THAT(problems[i].message.vi, HasSubstr("quét lại tờ này"));
+  }
+  // Two papers stored and counted, whole; the one that met the missing folder, and every one
+  // after it, not stored.
+  const auto papers = std::count_if(events.begin(), events.end(), [](const BatchEvent& e) { return std::holds_alternative<PaperEvent>(e); });
+  EXPECT_EQ(papers, 2);
+  const auto rows = db->sheets();
+  ASSERT_TRUE(rows.has_value());
+  EXPECT_EQ(rows->size(), 4u);
+  // The folder back: the log verifies, and a rescan of the whole stack stores the other eight.
+  fs::remove(images);
+  fs::rename(moved, images);
+  EXPECT_TRUE(db->verify().empty());
+  auto again = scanner::open_source("sim:" + deck().string(), options);
+  ASSERT_TRUE(again.has_value());
+  const auto rescanned = run_batch(pipeline, **again, {"sim:" + deck().string(), "Nguyễn Văn An"}, [](const BatchEvent&) {});
+  ASSERT_TRUE(rescanned.has_value());
+  EXPECT_TRUE(batch_clean(*rescanned));
+  EXPECT_EQ(rescanned->totals.papers_already_stored, 2);
+  EXPECT_EQ(db->sheets()->size(), 20u);
+  const auto summary = db->count();
+  EXPECT_EQ(summary->counted + summary->waiting, 10);
+  EXPECT_TRUE(db->verify().empty());
 }
 
 TEST(CommittedDeck, ReadsByteForByteAsRecorded) {

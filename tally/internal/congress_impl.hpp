@@ -41,7 +41,12 @@ inline const std::string kGenesis(64, '0');
 Error db_error(const std::string& where, const std::string& what);
 std::string now_utc();
 // Writes `bytes` to a new file; with `flush`, to the disk before returning.
-bool write_file(const std::filesystem::path& path, const std::string& bytes, bool flush);
+bool write_file(const std::filesystem::path& path, std::string_view bytes, bool flush);
+// A temporary name beside `target`, unique in this process (threads keep images at once) and
+// ending in "-PID", so that opening the database removes those of a process that was killed.
+std::filesystem::path temporary_beside(const std::filesystem::path& target);
+// The extension an image is stored with: the name's, when it looks like one (at most 6 characters).
+std::string image_extension(const std::string& name);
 // Writes a file so that it is either complete under its final name or absent.
 bool write_durably(const std::filesystem::path& target, const std::string& bytes);
 nlohmann::json marks_json(const std::map<std::string, MarkState>& marks);
@@ -77,6 +82,7 @@ using internal::no_sheet;
 using internal::now_utc;
 using internal::parse_status;
 using internal::write_durably;
+using internal::image_extension;
 using internal::write_file;
 
 struct CongressDb::Impl {
