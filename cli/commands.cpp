@@ -3,6 +3,7 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -74,8 +75,13 @@ int write_ballots(const Prepared& p, const std::string& out_dir, int dpi, int co
       return 1;
     }
     std::cout << pdf << '\n';
+    // The committee's list of serials issued, in ascending order, never in the order of the
+    // printed stack: ballots are handed out from the top of the stack, so a list in that order
+    // would tie each serial (and so each scanned ballot) to the delegate who received it.
+    std::vector<std::uint32_t> sorted = serials;
+    std::sort(sorted.begin(), sorted.end());
     std::string list;
-    for (auto s : serials) list += std::to_string(s) + '\n';
+    for (auto s : sorted) list += std::to_string(s) + '\n';
     const auto serial_path = fs::path(out_dir) / (layout.contest_id + "-serials.txt");
     if (!write_file_bytes(serial_path, list)) {
       print_error({"write_failed", {"Không ghi được tệp", "Cannot write the file"}, serial_path.string()}, lang);

@@ -140,7 +140,7 @@ int run_results(const DbArgs& args, Lang lang);
 int run_audit_verify(const VerifyArgs& args, Lang lang);
 // With `by`, the record's files go into the audit log with their hashes, naming who wrote them.
 int run_report(const DbArgs& args, const std::string& out_dir, const std::string& by, Lang lang);
-int run_export(const DbArgs& args, const std::string& out_dir, Lang lang);
+int run_export(const DbArgs& args, const std::string& out_dir, bool for_outside, Lang lang);
 int run_audit_export(const std::string& dir, Lang lang);
 int run_audit_replay(const DbArgs& args, Lang lang);
 int run_demo(const DemoArgs& args, Lang lang);

@@ -311,12 +311,14 @@ int run_report(const DbArgs& args, const std::string& out_dir, const std::string
   return record->errors.empty() ? 0 : 1;
 }
 
-int run_export(const DbArgs& args, const std::string& out_dir, Lang lang) {
+int run_export(const DbArgs& args, const std::string& out_dir, bool for_outside, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  const auto summary = db->export_cvr(out_dir);
+  const auto summary = db->export_cvr(out_dir, for_outside ? tally::CongressDb::ExportFor::outside : tally::CongressDb::ExportFor::committee);
   if (!reported(summary, lang)) return 1;
-  std::cout << nlohmann::json{{"records", summary->records}, {"merkle_root", summary->merkle_root}, {"manifest", summary->manifest_path}}.dump()
+  std::cout << nlohmann::json{{"records", summary->records}, {"merkle_root", summary->merkle_root}, {"manifest", summary->manifest_path},
+                              {"log_head", summary->log_head}, {"for", for_outside ? "outside" : "committee"}}
+                   .dump()
             << '\n';
   return 0;
 }
@@ -544,6 +546,9 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   auto* export_cmd = app.add_subcommand("export", "Xuất phiếu dạng NIST SP 1500-103 kèm gốc Merkle đã ký / export cast vote records");
   export_cmd->add_option("db", export_args->db_path, "CONGRESS.db")->required();
   export_cmd->add_option("--out", *export_dir, "DIR")->required();
+  auto export_outside = std::make_shared<bool>(false);
+  export_cmd->add_flag("--public", *export_outside,
+                       "cho người ngoài Ban kiểm phiếu: không kèm số sê-ri và ảnh phiếu / for outside the committee: no serials, no images");
 
   auto audit = std::make_shared<DbArgs>();
   auto* audit_cmd = app.add_subcommand("audit", "Kiểm tra nhật ký và ảnh / check the audit trail");
@@ -571,7 +576,7 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   line.add(adjudicate_cmd, [adjudicate](Lang lang) { return run_adjudicate(*adjudicate, lang); });
   line.add(results_cmd, [results](Lang lang) { return run_results(*results, lang); });
   line.add(report_cmd, [report, report_dir, report_by](Lang lang) { return run_report(*report, *report_dir, *report_by, lang); });
-  line.add(export_cmd, [export_args, export_dir](Lang lang) { return run_export(*export_args, *export_dir, lang); });
+  line.add(export_cmd, [export_args, export_dir, export_outside](Lang lang) { return run_export(*export_args, *export_dir, *export_outside, lang); });
   line.add(audit_export_cmd, [audited_export](Lang lang) { return run_audit_export(*audited_export, lang); });
   line.add(verify_cmd, [verify](Lang lang) { return run_audit_verify(*verify, lang); });
   line.add(replay_cmd, [audit](Lang lang) { return run_audit_replay(*audit, lang); });

@@ -279,6 +279,10 @@ Result<BatchEndEvent> run_batch(SheetPipeline& pipeline, scanner::ScanSession& s
         problem(stored.error());
         session.cancel();
         storing_failed = true;
+        // In the batch's log too, when the log can still be written (not when the database is gone).
+        if (auto logged = db.record_fault(*batch, "storage_failed", sheet->number, false, stored.error().code + ": " + stored.error().message.en); !logged) {
+          problem(logged.error());
+        }
         continue;
       }
       const double delay_ms = std::chrono::duration<double, std::milli>(Clock::now() - sheet->scanned_at).count();

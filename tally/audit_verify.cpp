@@ -139,7 +139,7 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
         continue;
       }
       const internal::SheetEntry& e = it->second;
-      if (e.image_sha256 != s.image_sha256 || e.recognition_sha256 != sha256_hex(s.recognition) || e.contest_id != s.contest_id ||
+      if (e.image != s.image_name || e.image_sha256 != s.image_sha256 || e.recognition_sha256 != sha256_hex(s.recognition) || e.contest_id != s.contest_id ||
           e.serial != s.serial || e.side != s.side || e.round != s.round || e.batch != s.batch_id) {
         note(s.id, who + " differs from the entry that recorded it");
       }
@@ -153,6 +153,37 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
       if (status != to_string(s.status) || marks != marks_json(s.marks) || flags != flags_json(s.flags)) {
         note(s.id, who + " holds a state, marks or flags that no audit entry gave it");
       }
+      // A sheet counted without a ruling counts exactly the marks its stored recognition line
+      // decided (which `audit replay` checks against the image), and that line, admitted again by
+      // the same rule, counts: so a mark changed, or a sheet that had to wait for a finding counted,
+      // together with its entry by someone holding the key, is still caught.
+      if (s.status == SheetStatus::counted && rulings.find(s.id) == rulings.end()) {
+        const Json line = Json::parse(s.recognition, nullptr, false);
+        Json read = Json::object();
+        std::map<std::string, MarkState> read_marks;
+        std::set<SheetFlag> read_flags;
+        if (line.is_object() && line.contains("marks") && line["marks"].is_array()) {
+          for (const auto& m : line["marks"]) {
+            if (!m.is_object() || !m.contains("candidate_id") || !m["candidate_id"].is_string() || !m.contains("state") || !m["state"].is_string()) continue;
+            read[m["candidate_id"].get<std::string>()] = m["state"];
+            if (const auto state = parse_mark_state(m["state"].get<std::string>())) read_marks[m["candidate_id"].get<std::string>()] = *state;
+          }
+        }
+        if (line.is_object() && line.contains("flags") && line["flags"].is_array()) {
+          for (const auto& f : line["flags"]) {
+            if (const auto flag = f.is_string() ? parse_sheet_flag(f.get<std::string>()) : std::nullopt) read_flags.insert(*flag);
+          }
+        }
+        if (read != marks_json(s.marks)) {
+          note(s.id, who + " is counted with marks its stored recognition does not give, and no ruling gave them");
+        } else if (admit_side(true, RoundPlace{s.round, true}, read_marks, read_flags, std::nullopt).status != SheetStatus::counted) {
+          note(s.id, who + " is counted, but its stored recognition makes it wait for the committee, and no ruling counted it");
+        }
+      }
+      // Why a sheet waited is what its entry recorded (a ruling decides it but leaves the reasons).
+      if (e.wait_reasons != reason_codes(s.wait_reasons)) {
+        note(s.id, who + " waits for reasons no audit entry gave it");
+      }
       const fs::path image = impl_->images() / s.stored_file;
       if (!fs::exists(image)) {
         note(s.id, who + ": the stored image " + image.string() + " is missing");
@@ -162,6 +193,31 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
     }
     for (const auto& [id, e] : sheet_events) {
       if (!seen.count(id)) note(id, "sheet " + std::to_string(id) + " was recorded but is no longer in the database");
+    }
+    // Every ruling's row is what its entry recorded — who ruled, why and what — since the cast vote
+    // records name the members and the reason from these rows.
+    {
+      std::map<std::int64_t, std::size_t> rows_seen;
+      auto row = impl_->db->prepare("SELECT sheet_id, marks, flags, reason, member1, member2 FROM adjudications ORDER BY id");
+      while (row.step()) {
+        const std::int64_t id = row.integer(0);
+        const std::string who = "the ruling on sheet " + std::to_string(id);
+        const auto r = rulings.find(id);
+        const std::size_t k = rows_seen[id]++;
+        if (r == rulings.end() || k >= r->second.size()) {
+          note(id, who + " is in the database, but no audit entry recorded it");
+          continue;
+        }
+        const internal::AdjudicationEntry& e = r->second[k];
+        const std::string reason = e.set_aside ? "set aside: " + e.reason : e.reason;
+        if (row.text(3) != reason || e.members != std::vector<std::string>{row.text(4), row.text(5)} ||
+            Json::parse(row.text(1), nullptr, false) != e.marks || Json::parse(row.text(2), nullptr, false) != e.flags) {
+          note(id, who + " differs from the entry that recorded it (who ruled, why or what)");
+        }
+      }
+      for (const auto& [id, entries] : rulings) {
+        if (rows_seen[id] < entries.size()) note(id, "the ruling on sheet " + std::to_string(id) + " was recorded but is no longer in the database");
+      }
     }
     // Rounds: each as its entry opened it, issued as entered, and a closed round's stored result
     // is exactly what the stored sheets count to today.

@@ -130,13 +130,48 @@ Error no_sheet(std::int64_t id) {
 
 }  // namespace internal
 
-CongressDb::CongressDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CongressDb::CongressDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  impl_->database_file = Impl::identity_of(impl_->path);
+  impl_->image_folder = Impl::identity_of(impl_->images());
+}
+
+std::optional<CongressDb::Impl::FileIdentity> CongressDb::Impl::identity_of(const fs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return std::nullopt;
+  return FileIdentity{st.st_dev, st.st_ino};
+}
+
+Result<void> CongressDb::Impl::still_in_place(Needs needs) const {
+  if (database_file && identity_of(path) != database_file) {
+    return fail("storage_gone", {"Tệp cơ sở dữ liệu đại hội đã bị xoá hoặc thay thế trong khi đang dùng: không lưu được gì nữa",
+                                 "The congress database file was deleted or replaced while in use: nothing more can be stored"},
+                path);
+  }
+  if (needs == Needs::database_and_images && image_folder && identity_of(images()) != image_folder) {
+    return fail("storage_gone", {"Thư mục ảnh của đại hội đã bị xoá hoặc thay thế trong khi đang dùng: không lưu được gì nữa",
+                                 "The congress image folder was deleted or replaced while in use: nothing more can be stored"},
+                images().string());
+  }
+  return {};
+}
 CongressDb::~CongressDb() = default;
 CongressDb::CongressDb(CongressDb&&) noexcept = default;
 CongressDb& CongressDb::operator=(CongressDb&&) noexcept = default;
 
 const config::Election& CongressDb::election() const { return *impl_->election; }
 std::string CongressDb::key_fingerprint() const { return internal::key_fingerprint(impl_->public_pem); }
+std::string CongressDb::public_key_pem() const { return impl_->public_pem; }
+
+Result<std::string> CongressDb::sign(const std::string& message) const {
+  if (impl_->private_pem.empty()) return fail("no_key", {"Thiếu khóa của trạm", "The station key is missing"}, impl_->path + ".key");
+  return internal::sign_hex(impl_->private_pem, message);
+}
+
+bool station_signature_valid(const std::string& public_pem, const std::string& message, const std::string& signature_hex) {
+  return internal::verify_hex(public_pem, message, signature_hex);
+}
+
+std::string station_key_fingerprint(const std::string& public_pem) { return internal::key_fingerprint(public_pem); }
 std::string CongressDb::images_dir() const { return impl_->images().string(); }
 
 Result<CongressDb> CongressDb::create(const std::string& path, const std::string& election_toml, const std::string& source_name) {

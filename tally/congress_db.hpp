@@ -144,6 +144,10 @@ class CongressDb {
 
   [[nodiscard]] const config::Election& election() const;
   [[nodiscard]] std::string key_fingerprint() const;
+  [[nodiscard]] std::string public_key_pem() const;
+  // The station key's Ed25519 signature (hex) over `message`: what observers check the feed
+  // with. Fails "no_key" when the key is not at hand.
+  [[nodiscard]] Result<std::string> sign(const std::string& message) const;
   [[nodiscard]] std::string images_dir() const;
 
   Result<IngestOutcome> ingest(const SheetInput& sheet);
@@ -228,8 +232,13 @@ class CongressDb {
     std::size_t records = 0;
     std::string merkle_root;
     std::string manifest_path;
+    std::string log_head;  // "N:HASH", the log's head when exported (printed in the manifest)
   };
-  Result<ExportSummary> export_cvr(const std::string& dir);
+  // Who an export is for. The committee's carries each ballot's serial and its image; one for
+  // outside the committee (observers, the press) leaves both out, so that no record can be tied
+  // through its serial to the delegate who was handed that ballot.
+  enum class ExportFor { committee, outside };
+  Result<ExportSummary> export_cvr(const std::string& dir, ExportFor audience = ExportFor::committee);
 
   // Checks the chain, every signature, every stored image and that every sheet row is what its
   // audit entries say it is. Empty when all holds.
@@ -252,5 +261,11 @@ class CongressDb {
 // Checks an export: every record's hash, the Merkle root and the station signature over it.
 // Empty when all holds; otherwise one sentence per problem naming the file.
 std::vector<std::string> verify_cvr_export(const std::string& dir);
+
+// Checking what a station signed, without its database (an observer): whether `signature_hex`
+// is the Ed25519 signature of `message` by `public_pem`, and the fingerprint of a public key as
+// `init` prints it for the minutes.
+bool station_signature_valid(const std::string& public_pem, const std::string& message, const std::string& signature_hex);
+std::string station_key_fingerprint(const std::string& public_pem);
 
 }  // namespace kp::tally

@@ -40,10 +40,13 @@ Json cvr_snapshot(const std::string& id, const std::string& type, const config::
 
 }  // namespace
 
-Result<CongressDb::ExportSummary> CongressDb::export_cvr(const std::string& dir) {
+Result<CongressDb::ExportSummary> CongressDb::export_cvr(const std::string& dir, ExportFor audience) {
   try {
     const auto all = sheets();
     if (!all) return tl::unexpected(all.error());
+    const auto head_then = head();
+    if (!head_then) return tl::unexpected(head_then.error());
+    const bool outside = audience == ExportFor::outside;
     fs::create_directories(fs::path(dir) / "cvr");
     std::vector<std::string> leaves;
     Json files = Json::array();
@@ -71,10 +74,12 @@ Result<CongressDb::ExportSummary> CongressDb::export_cvr(const std::string& dir)
         snapshots.push_back(modified);
         current = id + "-modified";
       }
-      Json cvr{{"@type", "CVR.CVR"}, {"@id", id}, {"BallotPrePrintedId", std::to_string(s.serial)}, {"BallotStyleId", s.contest_id},
-               {"CurrentSnapshotId", current}, {"CVRSnapshot", snapshots},
-               {"BallotImage", Json::array({{{"@type", "CVR.ImageData"}, {"Location", "file:" + s.stored_file},
-                                             {"Hash", {{"@type", "CVR.Hash"}, {"Type", "sha-256"}, {"Value", s.image_sha256}}}}})}};
+      Json cvr{{"@type", "CVR.CVR"}, {"@id", id}, {"BallotStyleId", s.contest_id}, {"CurrentSnapshotId", current}, {"CVRSnapshot", snapshots}};
+      if (!outside) {
+        cvr["BallotPrePrintedId"] = std::to_string(s.serial);
+        cvr["BallotImage"] = Json::array({{{"@type", "CVR.ImageData"}, {"Location", "file:" + s.stored_file},
+                                           {"Hash", {{"@type", "CVR.Hash"}, {"Type", "sha-256"}, {"Value", s.image_sha256}}}}});
+      }
       for (const auto f : s.flags) cvr["kiemphieu:Findings"].push_back(std::string(to_string(f)));
       const Json report{{"@type", "CVR.CastVoteRecordReport"}, {"Version", "1.0.0"}, {"ReportType", Json::array({"originating-device-export"})},
                         {"ReportGeneratingDeviceIds", Json::array({"station-" + key_fingerprint().substr(0, 16)})},
@@ -89,14 +94,16 @@ Result<CongressDb::ExportSummary> CongressDb::export_cvr(const std::string& dir)
     ExportSummary summary;
     summary.records = leaves.size();
     summary.merkle_root = merkle_root(leaves);
+    summary.log_head = *head_then;
     Json manifest{{"election_id", impl_->election->id}, {"election_hash", impl_->election->content_hash}, {"records", files},
-                  {"merkle_root", summary.merkle_root}, {"key_fingerprint", key_fingerprint()}, {"public_key", impl_->public_pem}};
+                  {"merkle_root", summary.merkle_root}, {"key_fingerprint", key_fingerprint()}, {"public_key", impl_->public_pem},
+                  {"log_head", summary.log_head}, {"for", outside ? "outside" : "committee"}};
     if (impl_->private_pem.empty()) return fail("no_key", {"Thiếu khóa của trạm", "The station key is missing"}, impl_->path + ".key");
     manifest["signature"] = internal::sign_hex(impl_->private_pem, summary.merkle_root);
     summary.manifest_path = (fs::path(dir) / "manifest.json").string();
     if (!write_durably(summary.manifest_path, manifest.dump(1))) return fail("write_failed", {"Không ghi được tệp", "Cannot write the file"}, summary.manifest_path);
     Transaction tx(*impl_->db);
-    impl_->append(internal::CvrExportEntry{static_cast<std::int64_t>(summary.records), summary.merkle_root});
+    impl_->append(internal::CvrExportEntry{static_cast<std::int64_t>(summary.records), summary.merkle_root, outside ? "outside" : "committee"});
     tx.commit();
     return summary;
   } catch (const std::exception& e) {

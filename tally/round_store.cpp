@@ -174,6 +174,7 @@ Result<void> CongressDb::record_fault(std::int64_t batch_id, const std::string& 
 }
 
 Result<void> CongressDb::end_batch(std::int64_t batch_id, const std::string& reason) {
+  if (auto there = impl_->still_in_place(Impl::Needs::database); !there) return there;
   try {
     auto q = impl_->db->prepare("SELECT 1 FROM batches WHERE id = ? AND ended_at IS NULL");
     q.bind(1, batch_id);

@@ -15,6 +15,7 @@ Result<IngestOutcome> CongressDb::ingest(const SheetInput& in) {
 }
 
 Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<SheetInput>& inputs) {
+  if (auto there = impl_->still_in_place(Impl::Needs::database_and_images); !there) return tl::unexpected(there.error());
   try {
     auto& db = *impl_->db;
     // 1. Every image complete on disk before any row refers to it: written to temporaries, the
@@ -136,6 +137,7 @@ Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<Sh
 
 Result<KeptImage> CongressDb::keep_image(const std::vector<unsigned char>& bytes, const std::string& name) const {
   if (bytes.empty()) return fail("file_unreadable", {"Ảnh rỗng, không có gì để lưu", "The image is empty: there is nothing to keep"}, name);
+  if (auto there = impl_->still_in_place(Impl::Needs::database_and_images); !there) return tl::unexpected(there.error());
   KeptImage kept{sha256_hex(std::span<const unsigned char>(bytes)), {}};
   kept.stored_file = kept.sha256 + image_extension(name);
   const fs::path target = impl_->images() / kept.stored_file;

@@ -84,6 +84,39 @@ TEST(Cli, InvalidDefinitionFailsWithFileLineInBothLanguages) {
   EXPECT_THAT(missing.err, HasSubstr("none.toml"));
 }
 
+// Secrecy of the vote: ballots are handed out from the top of the printed stack, so the list of
+// serials the committee keeps must not be in the stack's order (it would tie each serial, and so
+// each scanned ballot, to the delegate who received it). The stack's order is read back from the
+// printed PDF itself (rasterised by poppler, recognised), the list must be those serials sorted.
+TEST(Secrecy, TheSerialListIsSortedNotInTheOrderOfThePrintedStack) {
+  const test::ScratchDir dir;
+  const auto r = test::run_cli("ballots " + kExample + " --out " + test::quote_arg(dir.path().string()) + " --count 6");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto pages = test::run_command("pdftoppm -r 150 -gray -png " + test::quote_arg((dir.path() / "bch.pdf").string()) + " " +
+                                       test::quote_arg((dir.path() / "page").string()));
+  ASSERT_EQ(pages.exit_code, 0) << pages.err;
+  std::vector<std::string> images;
+  for (const auto& e : fs::directory_iterator(dir.path())) {
+    if (e.path().filename().string().rfind("page", 0) == 0) images.push_back(e.path().string());
+  }
+  std::sort(images.begin(), images.end());  // page-1.png … page-6.png
+  ASSERT_EQ(images.size(), 6u);
+  std::string files;
+  for (const auto& i : images) files += " " + test::quote_arg(i);
+  const auto read = test::run_cli("recognize " + kExample + files + " --threads 1");
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  std::vector<std::uint32_t> stack;
+  std::istringstream lines(read.out);
+  for (std::string line; std::getline(lines, line);) stack.push_back(nlohmann::json::parse(line).at("serial").get<std::uint32_t>());
+  ASSERT_EQ(stack.size(), 6u);
+  std::vector<std::uint32_t> listed;
+  std::istringstream list(test::read_file(dir.path() / "bch-serials.txt"));
+  for (std::string line; std::getline(list, line);) listed.push_back(static_cast<std::uint32_t>(std::stoul(line)));
+  auto sorted = stack;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(listed, sorted);
+}
+
 TEST(Cli, BallotsWritesPdfPngAndLayout) {
   const test::ScratchDir dir;
   const auto r = test::run_cli("ballots " + kExample + " --out " + test::quote_arg(dir.path().string()) + " --dpi 150 --count 4");

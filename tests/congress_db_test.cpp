@@ -22,6 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::vector<std::string> deck_images(std::size_t count) {
   std::vector<std::string> out;
@@ -280,6 +281,38 @@ TEST(CongressDb, CastVoteRecordsWithASignedMerkleRoot) {
   EXPECT_THAT(problems.front(), HasSubstr("changed since it was exported"));
   EXPECT_EQ(test::run_cli("audit export " + test::quote_arg(out.string())).exit_code, 1);
   EXPECT_TRUE(c.verify().empty());  // the export is itself an audit entry
+}
+
+// Secrecy of the vote: an export for outside the committee carries no serial and no image (a
+// serial can be tied to the delegate who was handed that ballot); it says whom it is for, and
+// every export prints the log's head it was taken at.
+TEST(Secrecy, AnExportForOutsideTheCommitteeHasNoSerialsAndNoImages) {
+  const Congress c;
+  ASSERT_EQ(c.ingest(deck_images(6)).exit_code, 0);
+  const auto head = CongressDb::open(c.db)->head();
+  ASSERT_TRUE(head.has_value());
+  const auto out = c.dir.path() / "public";
+  const auto r = test::run_cli("export " + test::quote_arg(c.db) + " --out " + test::quote_arg(out.string()) + " --public");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto said = nlohmann::json::parse(r.out);
+  EXPECT_EQ(said["for"], "outside");
+  EXPECT_EQ(said["log_head"], *head);
+  ASSERT_GE(said["records"].get<int>(), 1);
+  for (const auto& e : fs::directory_iterator(out / "cvr")) {
+    const std::string text = test::read_file(e.path());
+    EXPECT_THAT(text, Not(HasSubstr("BallotPrePrintedId")));
+    EXPECT_THAT(text, Not(HasSubstr("BallotImage")));
+    EXPECT_THAT(text, Not(HasSubstr(".jpg")));
+  }
+  const auto manifest = nlohmann::json::parse(test::read_file(out / "manifest.json"));
+  EXPECT_EQ(manifest["for"], "outside");
+  EXPECT_EQ(manifest["log_head"], *head);
+  EXPECT_TRUE(verify_cvr_export(out.string()).empty());
+  // The committee's own export keeps both.
+  const auto own = c.dir.path() / "committee";
+  ASSERT_EQ(test::run_cli("export " + test::quote_arg(c.db) + " --out " + test::quote_arg(own.string())).exit_code, 0);
+  EXPECT_THAT(test::read_file(fs::directory_iterator(own / "cvr")->path()), HasSubstr("BallotPrePrintedId"));
+  EXPECT_TRUE(c.verify().empty());
 }
 
 TEST(CongressDb, ReplayReadsEveryStoredImageTheSame) {

@@ -12,8 +12,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "station/observer_feed.hpp"
 #include "tally/congress_db.hpp"
 #include "test_support.hpp"
 #include "tie_congress.hpp"
@@ -178,7 +180,7 @@ TEST(Console, AnObserverFollowsTheStationAndSeesTheLinkGoDown) {
   c.ballot(1, {"a", "b"});
   const int port = free_port();
   const pid_t pid = start_station(c.path, port);
-  const std::string url = "ws://127.0.0.1:" + std::to_string(port);
+  const std::string url = "ws://127.0.0.1:" + std::to_string(port) + " --station-key " + c.db->key_fingerprint();
   const auto live = (c.dir.path() / "observer.png").string();
   ASSERT_EQ(test::run_cli("console --observe " + url + " --screenshot " + test::quote_arg(live)).exit_code, 0);
   const Shot seen = look(live);
@@ -191,6 +193,53 @@ TEST(Console, AnObserverFollowsTheStationAndSeesTheLinkGoDown) {
   EXPECT_GT(gone.amber, 1000);  // the link-down banner
   EXPECT_EQ(gone.red_headline, 0);
   EXPECT_EQ(test::run_cli("console some.db --observe " + url).exit_code, 2);  // a station or an observer, not both
+}
+
+// A fake station on the congress network (here: a station of another congress, with its own key,
+// publishing plausible results) is refused by an observer started with the real station's key
+// from the minutes: the refusal is on the screen and not one figure of the fake is shown.
+TEST(Console, AnObserverRefusesAFakeStation) {
+  Congress real;
+  ASSERT_TRUE(real.db.has_value());
+  Congress fake;
+  ASSERT_TRUE(fake.db.has_value());
+  fake.ballot(1, {"a", "b"});
+  const int port = free_port();
+  const pid_t pid = start_station(fake.path, port);
+  const std::string url = "ws://127.0.0.1:" + std::to_string(port);
+  const auto png = (real.dir.path() / "fake.png").string();
+  const auto text = (real.dir.path() / "fake.json").string();
+  const auto observed = test::run_cli("console --observe " + url + " --station-key " + real.db->key_fingerprint() + " --screenshot " +
+                                      test::quote_arg(png) + " --view-json " + test::quote_arg(text));
+  stop(pid);
+  ASSERT_EQ(observed.exit_code, 0) << observed.err;
+  const Shot seen = look(png);
+  EXPECT_GT(seen.amber, 1000);      // the refusal banner
+  EXPECT_EQ(seen.red_headline, 0);  // and none of the fake's results
+  EXPECT_THAT(test::read_file(text), ::testing::Not(HasSubstr("\"contests\"")));
+  // No fingerprint, no observer: it could not tell a fake from the station.
+  const auto unpinned = test::run_cli("console --observe " + url);
+  EXPECT_EQ(unpinned.exit_code, 2);
+  EXPECT_THAT(unpinned.err, HasSubstr("--station-key"));
+}
+
+// The feed's signature, message by message: only what the pinned key signed is opened.
+TEST(ObserverFeed, OnlyWhatThePinnedKeySignedIsOpened) {
+  Congress station;
+  Congress other;
+  ASSERT_TRUE(station.db.has_value() && other.db.has_value());
+  const std::string body = feed_message("heartbeat", 3);
+  const auto signed_message = station::signed_feed_message(*station.db, body);
+  ASSERT_TRUE(signed_message.has_value());
+  const std::string pin = station.db->key_fingerprint();
+  EXPECT_EQ(station::open_feed_message(*signed_message, pin).value_or(""), body);
+  EXPECT_EQ(station::open_feed_message(body, pin).error().code, "feed_not_signed");
+  EXPECT_EQ(station::open_feed_message(*station::signed_feed_message(*other.db, body), pin).error().code, "feed_other_station");
+  auto changed = nlohmann::json::parse(*signed_message);
+  changed["body"] = feed_message("heartbeat", 4);
+  EXPECT_EQ(station::open_feed_message(changed.dump(), pin).error().code, "feed_bad_signature");
+  EXPECT_EQ(station::open_feed_message(std::string(station::kMaxFeedMessageBytes + 1, ' '), pin).error().code, "feed_too_large");
+  EXPECT_EQ(station::open_feed_message(R"({"body":1,"key":[],"signature":{}})", pin).error().code, "feed_not_signed");
 }
 
 // End to end: the simulated scanner feeds the committed deck into a congress; the station's
@@ -214,7 +263,8 @@ TEST(Console, FromTheSimulatedScannerToAnObserversScreen) {
   std::optional<ResultsView> seen;
   for (int attempt = 0; attempt < 10 && !(seen && results_view_json(*seen) == expected); ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    const auto observed = test::run_cli("console --observe ws://127.0.0.1:" + std::to_string(port) + " --screenshot " + test::quote_arg(png) +
+    const auto observed = test::run_cli("console --observe ws://127.0.0.1:" + std::to_string(port) + " --station-key " + opened->key_fingerprint() +
+                                        " --screenshot " + test::quote_arg(png) +
                                         " --view-json " + test::quote_arg(json));
     ASSERT_EQ(observed.exit_code, 0) << observed.err;
     seen = parse_results_view_json(test::read_file(json));
@@ -346,8 +396,10 @@ TEST_F(StationScreens, AnAlteredLogShowsOnTheAuditScreen) {
             0);
   ASSERT_EQ(test::exec_sql(db, "UPDATE sheets SET marks = '{}' WHERE id = 3"), "");
   const std::string audit = screen_text("audit", "--run verify");
-  EXPECT_THAT(audit, HasSubstr("Kiểm tra xong: có 1 sai lệch."));
+  // Twice: the marks are not the ones its entry gave, nor the ones its recognition line read.
+  EXPECT_THAT(audit, HasSubstr("Kiểm tra xong: có 2 sai lệch."));
   EXPECT_THAT(audit, HasSubstr("sheet 3 ("));
+  EXPECT_THAT(audit, HasSubstr("marks its stored recognition does not give"));
 }
 
 TEST_F(StationScreens, WithoutSignInTheStationIsReadOnly) {

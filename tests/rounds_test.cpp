@@ -192,6 +192,7 @@ TEST(Batches, BatchModeStoresEveryImageOnceInOneCommit) {
     in.serial = static_cast<std::uint32_t>(i + 1);
     in.layout_hash = t.round(1).layout_hash;
     in.marks = {{"a", MarkState::kept}, {"b", MarkState::kept}, {"c", MarkState::struck}};
+    in.recognition = test::recognition_line(in.serial, in.marks);
     inputs.push_back(in);
   }
   const auto out = t.db->ingest_batch(inputs);

@@ -251,14 +251,19 @@ TEST_F(TwoSidedDeck, AScanWhoseImageFolderVanishesStopsTheFeederAndLosesNothing)
   }
   ASSERT_FALSE(problems.empty());
   EXPECT_EQ(ended->totals.problems, static_cast<std::int64_t>(problems.size()));
-  EXPECT_EQ(problems[0].code, "write_failed");
+  EXPECT_EQ(problems[0].code, "storage_gone");
+  EXPECT_EQ(problems[0].where, images.string());
   // Any paper the scanner had already fed is named, in order, to be scanned again.
   EXPECT_LT(problems.size(), 8u);
   for (std::size_t i = 1; i < problems.size(); ++i) {
     EXPECT_EQ(problems[i].code, "not_stored");
-    EXPECT_EQ(problems[i].where, std::to_string(3 + i));
+    EXPECT_EQ(problems[i].where, std::to_string(2 + i));
     EXPECT_THAT(problems[i].message.vi, HasSubstr("quét lại tờ này"));
   }
+  // The batch's log says so (the database itself is intact).
+  const std::string log = test::query_sql(db_path, "SELECT payload FROM audit WHERE type = 'scanner_fault'");
+  EXPECT_THAT(log, HasSubstr("\"kind\":\"storage_failed\""));
+  EXPECT_THAT(log, HasSubstr("\"sheet_in_batch\":3"));
   // Two papers stored and counted, whole; the one that met the missing folder, and every one
   // after it, not stored.
   const auto papers = std::count_if(events.begin(), events.end(), [](const BatchEvent& e) { return std::holds_alternative<PaperEvent>(e); });
@@ -280,6 +285,40 @@ TEST_F(TwoSidedDeck, AScanWhoseImageFolderVanishesStopsTheFeederAndLosesNothing)
   const auto summary = db->count();
   EXPECT_EQ(summary->counted + summary->waiting, 10);
   EXPECT_TRUE(db->verify().empty());
+}
+
+// The database file deleted while a batch runs (SQLite would go on writing into the deleted
+// file and lose it all on closing): the next paper is refused with that said, the feeder stops,
+// and `kiemphieu scan` ends with a failure, not "done".
+TEST_F(TwoSidedDeck, AScanWhoseDatabaseIsDeletedStopsAndSaysSo) {
+  test::ScratchDir work;
+  const std::string db_path = init(work.path() / "dh.db", toml());
+  auto db = tally::CongressDb::open(db_path);
+  ASSERT_TRUE(db.has_value());
+  auto recognizer = recognizer_for(*db);
+  ASSERT_TRUE(recognizer.has_value());
+  SheetPipeline pipeline(*db, *recognizer);
+  scanner::SourceOptions options;
+  options.simulated.images_per_minute = 600;
+  auto session = scanner::open_source("sim:" + deck().string(), options);
+  ASSERT_TRUE(session.has_value());
+  std::vector<Error> problems;
+  int papers = 0;
+  const auto ended = run_batch(pipeline, **session, {"sim:" + deck().string(), "Nguyễn Văn An"}, [&](const BatchEvent& e) {
+    if (const auto* p = std::get_if<ProblemEvent>(&e)) problems.push_back(p->error);
+    if (std::holds_alternative<PaperEvent>(e) && ++papers == 1) fs::remove(db_path);
+  });
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_FALSE(batch_clean(*ended));
+  EXPECT_EQ(ended->end, "cancelled");
+  EXPECT_EQ(papers, 1);
+  ASSERT_FALSE(problems.empty());
+  EXPECT_EQ(problems[0].code, "storage_gone");
+  EXPECT_EQ(problems[0].where, db_path);
+  EXPECT_THAT(problems[0].message.vi, HasSubstr("đã bị xoá hoặc thay thế"));
+  // Neither the fault nor the end of the batch was written into the deleted file as if stored.
+  EXPECT_EQ(std::count_if(problems.begin(), problems.end(), [](const Error& e) { return e.code == "storage_gone"; }),
+            static_cast<std::ptrdiff_t>(problems.size()) - std::count_if(problems.begin(), problems.end(), [](const Error& e) { return e.code == "not_stored"; }));
 }
 
 TEST(CommittedDeck, ReadsByteForByteAsRecorded) {
@@ -351,7 +390,6 @@ TEST(OneWording, EveryReasonAndOutcomeReadsTheSameOnScreenInTheRecordAndOnTheCom
       const fs::path image = work.path() / ("side-" + std::to_string(serial) + ".png");
       test::write_file(image, "image of ballot " + std::to_string(serial));
       in.image_name = in.image_path = image.string();
-      in.recognition = "{}";
       in.recognised = true;
       in.contest_id = contest;
       in.serial = static_cast<std::uint32_t>(serial++);
@@ -360,6 +398,7 @@ TEST(OneWording, EveryReasonAndOutcomeReadsTheSameOnScreenInTheRecordAndOnTheCom
       }
       in.marks = marks;
       in.findings = flags;
+      in.recognition = test::recognition_line(in.serial, marks, flags);
       const auto stored = db->ingest(in);
       ASSERT_TRUE(stored.has_value());
       if (!flags.empty()) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 #include <sys/wait.h>
 
@@ -133,6 +134,31 @@ std::string exec_sql(const std::string& db_path, const std::string& statement) {
   sqlite3_free(error);
   sqlite3_close(handle);
   return said;
+}
+
+std::string recognition_line(std::uint32_t serial, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags) {
+  nlohmann::ordered_json line{{"status", "ok"}, {"serial", serial}};
+  line["marks"] = nlohmann::ordered_json::array();
+  for (const auto& [id, state] : marks) line["marks"].push_back({{"candidate_id", id}, {"state", std::string(to_string(state))}});
+  line["flags"] = nlohmann::ordered_json::array();
+  for (const auto f : flags) line["flags"].push_back(std::string(to_string(f)));
+  return line.dump();
+}
+
+std::string query_sql(const std::string& db_path, const std::string& query) {
+  sqlite3* handle = nullptr;
+  std::string out;
+  if (sqlite3_open(db_path.c_str(), &handle) == SQLITE_OK) {
+    const auto row = [](void* into, int columns, char** values, char**) {
+      auto& text = *static_cast<std::string*>(into);
+      for (int i = 0; i < columns; ++i) text += (i > 0 ? "|" : "") + std::string(values[i] != nullptr ? values[i] : "");
+      text += '\n';
+      return 0;
+    };
+    sqlite3_exec(handle, query.c_str(), row, &out, nullptr);
+  }
+  sqlite3_close(handle);
+  return out;
 }
 
 void register_committee(tally::CongressDb& db, const std::vector<std::string>& names) {

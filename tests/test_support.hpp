@@ -1,6 +1,9 @@
 #pragma once
 // Helpers shared by the tests: the example congress, scratch folders, running the CLI.
+#include <cstdint>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,11 @@ std::string read_file(const std::filesystem::path& path);
 // Runs SQL on a congress database as someone editing it by hand would (the tampering tests);
 // the SQLite error, or "" when it ran.
 std::string exec_sql(const std::string& db_path, const std::string& statement);
+// A recognition line as recognition writes one for these marks and flags (what `audit verify`
+// admits again for a sheet counted without a ruling), for sheets a test stores directly.
+std::string recognition_line(std::uint32_t serial, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags = {});
+// The rows a query gives, one per line, columns joined by '|' (as the sqlite3 shell prints them).
+std::string query_sql(const std::string& db_path, const std::string& query);
 void write_file(const std::filesystem::path& path, const std::string& text);
 
 // The committed example congress, loaded and validated (the test fails on any error).

@@ -69,7 +69,6 @@ struct TieCongress {
     tally::SheetInput in;
     in.image_name = image.filename().string();
     in.image_path = image.string();
-    in.recognition = "{\"serial\":" + std::to_string(serial) + "}";
     in.recognised = true;
     in.contest_id = "bt";
     in.serial = serial;
@@ -77,6 +76,7 @@ struct TieCongress {
     in.batch_id = batch;
     for (const auto& c : r.contest.candidates) in.marks[c.id] = kept.count(c.id) ? MarkState::kept : MarkState::struck;
     if (!unclear.empty()) in.marks[unclear] = MarkState::unclear;
+    in.recognition = recognition_line(serial, in.marks);
     auto out = db->ingest(in);
     EXPECT_TRUE(out.has_value()) << (out ? "" : out.error().message.en);
     return out ? *out : tally::IngestOutcome{};

@@ -27,6 +27,7 @@
 #include <iostream>
 
 #include "common/files.hpp"
+#include "station/observer_feed.hpp"
 #include "tally/congress_db.hpp"
 #include "ui/internal/screens.hpp"
 #include "ui/internal/station.hpp"
@@ -188,17 +189,28 @@ class StationResults : public ResultsPage {
   StationResults(Station& station, const ConsoleOptions& options, Lang lang, bool publish) : ResultsPage(options, lang), station_(station) {
     if (publish && options.publish_port > 0) {
       server_ = new QWebSocketServer(QStringLiteral("kiemphieu"), QWebSocketServer::NonSecureMode, this);
-      if (!server_->listen(QHostAddress::Any, static_cast<quint16>(options.publish_port))) {
-        std::cerr << (lang == Lang::en ? "Cannot publish on port " : "Không phát được trên cổng ") << options.publish_port << '\n';
+      const QHostAddress address(qs(options.publish_address));
+      if (address.isNull() || !server_->listen(address, static_cast<quint16>(options.publish_port))) {
+        std::cerr << (lang == Lang::en ? "Cannot publish on " : "Không phát được trên ") << options.publish_address << ":" << options.publish_port << '\n';
       }
       connect(server_, &QWebSocketServer::newConnection, this, [this] {
         while (QWebSocket* observer = server_->nextPendingConnection()) {
+          // Observers only listen: what they send is never read, and a frame or message longer
+          // than a few bytes closes their link before it is buffered (one client's 1.9 GB frame
+          // once took the station to 2.3 GB). A hall has a few dozen screens at most.
+          observer->setMaxAllowedIncomingFrameSize(kObserverFrameBytes);
+          observer->setMaxAllowedIncomingMessageSize(kObserverFrameBytes);
+          if (observers_.size() >= kMaxObservers) {
+            observer->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too many observers"));
+            observer->deleteLater();
+            continue;
+          }
           observers_.push_back(observer);
           connect(observer, &QWebSocket::disconnected, this, [this, observer] {
             observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
             observer->deleteLater();
           });
-          if (!latest_.empty()) observer->sendTextMessage(qs(message("results")));
+          if (const std::string m = latest_.empty() ? std::string() : message("results"); !m.empty()) observer->sendTextMessage(qs(m));
         }
       });
       // A heartbeat every 2 s lets an observer tell a quiet count from a lost link.
@@ -241,9 +253,19 @@ class StationResults : public ResultsPage {
   }
 
  private:
-  std::string message(const std::string& type) { return feed_message(type, ++seq_, type == "results" ? latest_ : std::string()); }
+  static constexpr qint64 kObserverFrameBytes = 125;  // a WebSocket control frame's own limit
+  static constexpr std::size_t kMaxObservers = 64;
+
+  // Every message signed with the station key; none is sent when the key is not at hand.
+  std::string message(const std::string& type) {
+    auto* db = station_.db();
+    if (db == nullptr) return {};
+    auto signed_message = station::signed_feed_message(*db, feed_message(type, ++seq_, type == "results" ? latest_ : std::string()));
+    return signed_message ? *signed_message : std::string();
+  }
 
   void broadcast(const std::string& text) {
+    if (text.empty()) return;
     for (QWebSocket* o : observers_) o->sendTextMessage(qs(text));
   }
 
@@ -262,8 +284,15 @@ class ObserverWindow : public ResultsPage {
   ObserverWindow(const ConsoleOptions& options, Lang lang) : ResultsPage(options, lang) {
     socket_ = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     connect(socket_, &QWebSocket::textMessageReceived, this, [this](const QString& text) {
+      const auto body = station::open_feed_message(text.toStdString(), options_.observe_key);
+      if (!body) {
+        // Refused loudly and never shown: a fake station, a changed message, another congress.
+        refused_ = body.error().message;
+        update_banner();
+        return;
+      }
       last_word_ = std::chrono::steady_clock::now();
-      if (auto view = parse_feed_message(text.toStdString())) {
+      if (auto view = parse_feed_message(*body)) {
         display(*view);
         received_ = true;
       }
@@ -288,7 +317,9 @@ class ObserverWindow : public ResultsPage {
 
   [[nodiscard]] bool received() const { return received_; }
   void update_banner() {
-    if (socket_->state() != QAbstractSocket::ConnectedState) {
+    if (!refused_.vi.empty()) {
+      set_banner(us(Tr::tr("TIN BỊ TỪ CHỐI từ %1: %2").arg(qs(options_.observe_url), qs(lang_ == Lang::en ? refused_.en : refused_.vi))));
+    } else if (socket_->state() != QAbstractSocket::ConnectedState) {
       set_banner(us(Tr::tr("MẤT KẾT NỐI với trạm kiểm phiếu (%1): số liệu dưới đây có thể đã cũ. Đang kết nối lại…").arg(qs(options_.observe_url))));
     } else if (std::chrono::steady_clock::now() - last_word_ > std::chrono::seconds(6)) {
       set_banner(us(Tr::tr("DỮ LIỆU CŨ: trạm kiểm phiếu không gửi tin quá 6 giây")));
@@ -301,6 +332,7 @@ class ObserverWindow : public ResultsPage {
   QWebSocket* socket_ = nullptr;
   std::chrono::steady_clock::time_point last_word_{};
   bool received_ = false;
+  Text refused_;  // the last refusal: stays on the banner, so a forged message is never missed
 };
 
 // The counting station: every screen in tabs under a bar that says which congress is open and

@@ -28,7 +28,9 @@ class ConsoleApplication {
 struct ConsoleOptions {
   std::string db_path;          // the station's congress database (empty: open or create one on the set-up screen)
   int publish_port = 0;         // the station also publishes them read-only to observers on this port
+  std::string publish_address = "0.0.0.0";  // …on this interface's address only (all when 0.0.0.0)
   std::string observe_url;      // an observer: results from a station's feed (ws://HOST:PORT), no database
+  std::string observe_key;      // the observer accepts only messages this station key signed (its fingerprint, from the minutes)
   bool projector = false;       // full screen, large type (F11 toggles, Esc leaves)
   std::string screenshot;       // render once to this PNG and exit (tests, documentation)
   std::string view_json;        // with --screenshot: also write the view shown, as JSON

@@ -156,8 +156,9 @@ struct CvrExportEntry {
   static constexpr AuditEvent kind = AuditEvent::cvr_export;
   std::int64_t records = 0;
   std::string merkle_root;
+  std::string audience = "committee";  // "outside": without serials and images (read as "committee" from earlier logs)
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CvrExportEntry, records, merkle_root)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CvrExportEntry, records, merkle_root, audience)
 
 struct MemberAddedEntry {
   static constexpr AuditEvent kind = AuditEvent::member_added;

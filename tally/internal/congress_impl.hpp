@@ -1,4 +1,5 @@
 #pragma once
+#include <sys/stat.h>
 // The inside of the congress database, shared by the files that split its jobs behind the
 // façade of tally/congress_db.hpp: storage (the SQLite file, its schema, the image store:
 // congress_db.cpp), admission of scanned sides and the committee's rulings (sheet_admission.cpp),
@@ -88,6 +89,20 @@ using internal::write_file;
 struct CongressDb::Impl {
   std::string path;
   std::unique_ptr<Database> db;
+  // The database file and the image folder as they were opened: SQLite goes on writing to a file
+  // deleted under it (everything then vanishes when it closes), so each storing checks first that
+  // both are still the ones in use.
+  struct FileIdentity {
+    dev_t device = 0;
+    ino_t inode = 0;
+    bool operator==(const FileIdentity&) const = default;
+  };
+  std::optional<FileIdentity> database_file, image_folder;
+  static std::optional<FileIdentity> identity_of(const std::filesystem::path& p);
+  // Fails "storage_gone" when the database file (and, with `images`, the image folder) is no
+  // longer the one opened.
+  enum class Needs { database, database_and_images };
+  [[nodiscard]] Result<void> still_in_place(Needs needs) const;
   config::ElectionPtr election;
   std::string private_pem;  // empty when the station key is not at hand (read-only use)
   std::string public_pem;
@@ -213,6 +228,7 @@ struct CongressDb::Impl {
 
   // An entry that changes nothing else, in its own transaction.
   Result<void> log(const AuditEvent type, const Json& payload) {
+    if (auto there = still_in_place(Needs::database); !there) return there;
     try {
       Transaction tx(*db);
       append(type, payload);

@@ -624,6 +624,10 @@ Station key fingerprint: %4</translation>
         <translation>The congress database cannot be read</translation>
     </message>
     <message>
+        <source>TIN BỊ TỪ CHỐI từ %1: %2</source>
+        <translation>MESSAGE REFUSED from %1: %2</translation>
+    </message>
+    <message>
         <source>MẤT KẾT NỐI với trạm kiểm phiếu (%1): số liệu dưới đây có thể đã cũ. Đang kết nối lại…</source>
         <translation>NO LINK to the counting station (%1): the figures below may be out of date. Reconnecting…</translation>
     </message>
