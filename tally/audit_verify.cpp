@@ -127,6 +127,9 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
     }
     // Every sheet is what its entries say, and its image is the one that was scanned.
     const auto all = sheets();
+    // A table that no longer reads (a cell edited into something that is not a value) is said as
+    // such, rather than as every sheet gone.
+    if (!all) note(0, "the sheets cannot be read back (" + all.error().message.en + "): the sheets table was edited outside the program");
     const std::vector<SheetRow> none;
     const std::vector<SheetRow>& rows = all ? *all : none;  // both lvalues: no copy of every sheet
     std::set<std::int64_t> seen;
@@ -192,7 +195,7 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
       }
     }
     for (const auto& [id, e] : sheet_events) {
-      if (!seen.count(id)) note(id, "sheet " + std::to_string(id) + " was recorded but is no longer in the database");
+      if (all && !seen.count(id)) note(id, "sheet " + std::to_string(id) + " was recorded but is no longer in the database");
     }
     // Every ruling's row is what its entry recorded — who ruled, why and what — since the cast vote
     // records name the members and the reason from these rows.
@@ -230,6 +233,11 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
       const auto opened = round_events.find(key);
       Json ids = Json::array();
       for (const auto& c : r.contest.candidates) ids.push_back(c.id);
+      // The ballot the stored definition prints for this round is the one the round was opened with
+      // (a name edited in the definition changes the printed ballot, so its hash).
+      if (st->layout.short_hash() != r.layout_hash) {
+        note(0, who + ": the ballot its stored definition prints (" + st->layout.short_hash() + ") is not the ballot it was opened with (" + r.layout_hash + ")");
+      }
       if (opened == round_events.end() || opened->second.value("layout_hash", "") != r.layout_hash ||
           (r.round > 1 && (opened->second.value("candidates", Json::array()) != ids || opened->second.value("seats", 0) != r.contest.seats))) {
         note(0, who + " is not the round any audit entry opened");

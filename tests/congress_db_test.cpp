@@ -232,6 +232,15 @@ TEST_F(Tampering, ChangedImage) {
   EXPECT_EQ(replay.exit_code, 1);
 }
 
+// One cell edited into something that is not a value: said as a table that no longer reads, not
+// as every sheet gone.
+TEST_F(Tampering, ACellThatNoLongerReads) {
+  c.sql("UPDATE sheets SET wait_reasons = '[1]' WHERE id = 2");
+  const auto text = problems_text(c.verify());
+  EXPECT_THAT(text, HasSubstr("the sheets cannot be read back"));
+  EXPECT_THAT(text, Not(HasSubstr("is no longer in the database")));
+}
+
 TEST_F(Tampering, ForgedSignature) {
   c.sql("UPDATE audit SET signature = replace(signature, substr(signature, 1, 2), 'ff') WHERE seq = 1");
   EXPECT_THAT(problems_text(c.verify()), HasSubstr("entry 1 has no valid station signature"));
