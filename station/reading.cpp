@@ -35,7 +35,8 @@ void recognise_each(const recognition::Recognizer& r, std::size_t n, const std::
       std::min<std::size_t>(n, threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency()));
   // How far the readers may run ahead of `each`: enough that a thread never waits for a short
   // pause of the consumer (a commit's flush is a few sides' worth of recognition), few enough that
-  // the decoded sides waiting stay small (~7 MB each at 200 dpi).
+  // what waits stays small (file bytes and evidence; with keep_pixels also the decoded sides,
+  // ~7 MB each at 200 dpi).
   const std::size_t window = count * kReadAhead;
   std::vector<std::optional<ReadSide>> done(n);
   std::mutex mutex;

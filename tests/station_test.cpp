@@ -89,6 +89,33 @@ Contents contents_of(const std::string& db_path, const fs::path& export_dir) {
   return c;
 }
 
+// A congress opened as the station opens it, with its one pipeline (held by pointer: the
+// pipeline refers to the database and the recogniser beside it).
+struct OpenStation {
+  OpenStation(tally::CongressDb opened, recognition::Recognizer made) : db(std::move(opened)), recognizer(std::move(made)) {}
+  tally::CongressDb db;
+  recognition::Recognizer recognizer;
+  SheetPipeline pipeline{db, recognizer};
+};
+
+std::unique_ptr<OpenStation> open_station(const std::string& db_path) {
+  auto db = tally::CongressDb::open(db_path);
+  if (!db) return nullptr;
+  auto recognizer = recognizer_for(*db);
+  if (!recognizer) return nullptr;
+  return std::make_unique<OpenStation>(std::move(*db), std::move(*recognizer));
+}
+
+// One batch of the whole deck from the simulated scanner at `images_per_minute`.
+Result<BatchEndEvent> scan_deck(OpenStation& station, const fs::path& deck, double images_per_minute,
+                                const std::function<void(const BatchEvent&)>& sink) {
+  scanner::SourceOptions options;
+  options.simulated.images_per_minute = images_per_minute;
+  auto session = scanner::open_source("sim:" + deck.string(), options);
+  if (!session) return tl::unexpected(session.error());
+  return run_batch(station.pipeline, **session, {"sim:" + deck.string(), "Nguyễn Văn An"}, sink);
+}
+
 class TwoSidedDeck : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -222,20 +249,14 @@ TEST_F(TwoSidedDeck, TheImageStoredIsTheImageRecognised) {
 TEST_F(TwoSidedDeck, AScanWhoseImageFolderVanishesStopsTheFeederAndLosesNothing) {
   test::ScratchDir work;
   const std::string db_path = init(work.path() / "dh.db", toml());
-  auto db = tally::CongressDb::open(db_path);
-  ASSERT_TRUE(db.has_value());
-  auto recognizer = recognizer_for(*db);
-  ASSERT_TRUE(recognizer.has_value());
-  SheetPipeline pipeline(*db, *recognizer);
-  const fs::path images = db->images_dir();
+  const auto station = open_station(db_path);
+  ASSERT_TRUE(station);
+  auto& db = station->db;
+  const fs::path images = db.images_dir();
   const fs::path moved = work.path() / "images-moved";
-  scanner::SourceOptions options;
-  // Ten papers in 2 s: the feeder is stopped long before the stack runs out.
-  options.simulated.images_per_minute = 600;
-  auto session = scanner::open_source("sim:" + deck().string(), options);
-  ASSERT_TRUE(session.has_value());
   std::vector<BatchEvent> events;
-  const auto ended = run_batch(pipeline, **session, {"sim:" + deck().string(), "Nguyễn Văn An"}, [&](const BatchEvent& e) {
+  // Ten papers in 2 s: the feeder is stopped long before the stack runs out.
+  const auto ended = scan_deck(*station, deck(), 600, [&](const BatchEvent& e) {
     events.push_back(e);
     if (std::holds_alternative<PaperEvent>(e) && std::get<PaperEvent>(e).sheet == 2) {
       fs::rename(images, moved);
@@ -268,23 +289,21 @@ TEST_F(TwoSidedDeck, AScanWhoseImageFolderVanishesStopsTheFeederAndLosesNothing)
   // after it, not stored.
   const auto papers = std::count_if(events.begin(), events.end(), [](const BatchEvent& e) { return std::holds_alternative<PaperEvent>(e); });
   EXPECT_EQ(papers, 2);
-  const auto rows = db->sheets();
+  const auto rows = db.sheets();
   ASSERT_TRUE(rows.has_value());
   EXPECT_EQ(rows->size(), 4u);
   // The folder back: the log verifies, and a rescan of the whole stack stores the other eight.
   fs::remove(images);
   fs::rename(moved, images);
-  EXPECT_TRUE(db->verify().empty());
-  auto again = scanner::open_source("sim:" + deck().string(), options);
-  ASSERT_TRUE(again.has_value());
-  const auto rescanned = run_batch(pipeline, **again, {"sim:" + deck().string(), "Nguyễn Văn An"}, [](const BatchEvent&) {});
+  EXPECT_TRUE(db.verify().empty());
+  const auto rescanned = scan_deck(*station, deck(), 600, [](const BatchEvent&) {});
   ASSERT_TRUE(rescanned.has_value());
   EXPECT_TRUE(batch_clean(*rescanned));
   EXPECT_EQ(rescanned->totals.papers_already_stored, 2);
-  EXPECT_EQ(db->sheets()->size(), 20u);
-  const auto summary = db->count();
+  EXPECT_EQ(db.sheets()->size(), 20u);
+  const auto summary = db.count();
   EXPECT_EQ(summary->counted + summary->waiting, 10);
-  EXPECT_TRUE(db->verify().empty());
+  EXPECT_TRUE(db.verify().empty());
 }
 
 // The database file deleted while a batch runs (SQLite would go on writing into the deleted
@@ -293,18 +312,11 @@ TEST_F(TwoSidedDeck, AScanWhoseImageFolderVanishesStopsTheFeederAndLosesNothing)
 TEST_F(TwoSidedDeck, AScanWhoseDatabaseIsDeletedStopsAndSaysSo) {
   test::ScratchDir work;
   const std::string db_path = init(work.path() / "dh.db", toml());
-  auto db = tally::CongressDb::open(db_path);
-  ASSERT_TRUE(db.has_value());
-  auto recognizer = recognizer_for(*db);
-  ASSERT_TRUE(recognizer.has_value());
-  SheetPipeline pipeline(*db, *recognizer);
-  scanner::SourceOptions options;
-  options.simulated.images_per_minute = 600;
-  auto session = scanner::open_source("sim:" + deck().string(), options);
-  ASSERT_TRUE(session.has_value());
+  const auto station = open_station(db_path);
+  ASSERT_TRUE(station);
   std::vector<Error> problems;
   int papers = 0;
-  const auto ended = run_batch(pipeline, **session, {"sim:" + deck().string(), "Nguyễn Văn An"}, [&](const BatchEvent& e) {
+  const auto ended = scan_deck(*station, deck(), 600, [&](const BatchEvent& e) {
     if (const auto* p = std::get_if<ProblemEvent>(&e)) problems.push_back(p->error);
     if (std::holds_alternative<PaperEvent>(e) && ++papers == 1) fs::remove(db_path);
   });
