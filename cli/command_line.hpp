@@ -3,6 +3,8 @@
 // options and what runs them (in the file that implements them); main.cpp only parses and runs
 // the one given.
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "common/text.hpp"
@@ -30,12 +32,16 @@ class CommandLine {
 
 // check, ballots, synth, demo (commands.cpp); recognize (recognize_command.cpp); tally
 // (tally_command.cpp); the congress database's commands (congress_commands.cpp); scan, devices
-// and the SANE worker (scan_command.cpp); the console (console_command.cpp).
+// and the SANE worker (scan_command.cpp); `console`, which starts kiemphieu-console
+// (console_command.cpp).
 void add_definition_commands(CLI::App& app, CommandLine& line);
 void add_recognize_command(CLI::App& app, CommandLine& line);
 void add_tally_command(CLI::App& app, CommandLine& line);
 void add_congress_commands(CLI::App& app, CommandLine& line);
 void add_scanner_commands(CLI::App& app, CommandLine& line);
-void add_console_command(CLI::App& app, CommandLine& line, int& argc, char** argv);
+void add_console_command(CLI::App& app, CommandLine& line);
+
+// The console program, kiemphieu-console, when it is installed beside this one.
+[[nodiscard]] std::optional<std::string> console_program();
 
 }  // namespace kp::cli

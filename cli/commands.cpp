@@ -267,15 +267,20 @@ int run_demo(const DemoArgs& args, Lang lang) {
   // With a display, the live results console opens on the congress just counted.
   const char* x11 = std::getenv("DISPLAY");
   const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  const auto console = console_program();
   if ((x11 != nullptr && *x11 != '\0') || (wayland != nullptr && *wayland != '\0')) {
-    std::cout << (en ? "Opening the console on the counted congress, with the simulated scanner on the deck (sign in with a demo member above; close it to finish)…\n"
-                     : "Mở bàn kiểm phiếu trên đại hội vừa đếm, máy quét mô phỏng đặt sẵn trên bộ phiếu (đăng nhập bằng một thành viên mẫu ở trên; đóng cửa sổ để kết thúc)…\n")
-              << std::flush;
-    const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
-    const std::string command = "'" + self + "' --lang " + (en ? "en" : "vi") + " console '" + db + "' --scanner 'sim:" + (out / "deck").string() + "'";
-    if (std::system(command.c_str()) != 0) std::cerr << (en ? "The console could not be opened\n" : "Không mở được bảng kết quả\n");
+    if (console) {
+      std::cout << (en ? "Opening the console on the counted congress, with the simulated scanner on the deck (sign in with a demo member above; close it to finish)…\n"
+                       : "Mở bàn kiểm phiếu trên đại hội vừa đếm, máy quét mô phỏng đặt sẵn trên bộ phiếu (đăng nhập bằng một thành viên mẫu ở trên; đóng cửa sổ để kết thúc)…\n")
+                << std::flush;
+      const std::string command = "'" + *console + "' --lang " + (en ? "en" : "vi") + " '" + db + "' --scanner 'sim:" + (out / "deck").string() + "'";
+      if (std::system(command.c_str()) != 0) std::cerr << (en ? "The console could not be opened\n" : "Không mở được bảng kết quả\n");
+    } else {
+      std::cout << (en ? "The console is not installed (Debian package kiemphieu-console): it is not opened\n"
+                       : "Chưa cài bàn kiểm phiếu (gói Debian kiemphieu-console): không mở bảng kết quả\n");
+    }
   } else {
-    std::cout << (en ? "No display: the console is not opened (kiemphieu console " : "Không có màn hình: không mở bảng kết quả (kiemphieu console ") << db << ")\n";
+    std::cout << (en ? "No display: the console is not opened (kiemphieu-console " : "Không có màn hình: không mở bảng kết quả (kiemphieu-console ") << db << ")\n";
   }
   std::cout << '\n' << (en ? "Congress database: " : "Cơ sở dữ liệu đại hội: ") << db << '\n'
             << (en ? "Ballots: " : "Phiếu bầu: ") << (out / "ballots").string() << '\n'

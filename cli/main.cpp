@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command_line.hpp"
+#include "common/manual_page.hpp"
 #include "printing/render_session.hpp"
 
 namespace kp::cli {
@@ -115,6 +116,39 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** 
   return 2;
 }
 
+// kiemphieu(1): the commands and options from the parser itself, the rest written here.
+kp::ManualPageText manual_page_text() {
+  return kp::ManualPageText{
+      .name = "kiemphieu",
+      .version = KP_VERSION,
+      .date = KP_RELEASE_DATE,
+      .summary = "ballot counting for party congresses (kiểm phiếu bầu cử trong Đảng)",
+      .description =
+          {"kiemphieu counts the paper ballots of a party congress. It prints the ballots of an election definition, reads "
+           "every mark on the scanned sheets (from a document scanner through SANE, eSCL or USB, or from image files), applies "
+           "the Party's election rules, keeps every scan and every decision in a signed, hash-chained log that an auditor can "
+           "verify and replay, and writes the counting record (biên bản kiểm phiếu).",
+           "This is the headless program: every command but the console, no display needed. The Qt console is "
+           "kiemphieu-console(1); `kiemphieu console` starts it. Texts are Vietnamese unless --lang en or KIEMPHIEU_LANG=en.",
+           "Every action that changes the count or its record (a ruling, a set-aside, ballots issued, a round closed or "
+           "opened, a member added, a record written) names registered committee members, whose PINs are read from the "
+           "terminal or standard input, never from the command line."},
+      .after = {{"EXIT STATUS", {"0 on success, 1 on failure (a bad input names its file, line or field, and why), 2 on a usage error. "
+                                 "audit verify exits 1 when anything in the database does not match its signed log."}},
+                {"ENVIRONMENT", {"KIEMPHIEU_LANG: vi (default) or en, when --lang is not given.",
+                                 "KIEMPHIEU_SCANNER_QUIRKS: a TOML file of scanner quirks read instead of the built-in table."}},
+                {"FILES", {"CONGRESS.db: the congress database (SQLite); beside it CONGRESS.db.images, every scanned side as stored, and "
+                           "CONGRESS.db.key, the station's private key that signs the log.",
+                           "/usr/share/doc/kiemphieu: the README and the changelog."}},
+                {"EXAMPLES", {"kiemphieu demo --out /tmp/demo: the built-in example congress printed, scanned by the simulated scanner, "
+                              "counted, its record written.",
+                              "kiemphieu check election.toml; kiemphieu ballots election.toml --out ballots; kiemphieu init congress.db "
+                              "election.toml; kiemphieu scan congress.db --source sane:DEVICE; kiemphieu report congress.db --out records; "
+                              "kiemphieu audit verify congress.db --expect-key FINGERPRINT."}}},
+      .see_also = "kiemphieu-console(1). The command-line contract and the election rules: /usr/share/doc/kiemphieu/README.md.",
+  };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -129,7 +163,12 @@ int main(int argc, char** argv) {
   kp::cli::add_tally_command(app, line);
   kp::cli::add_congress_commands(app, line);
   kp::cli::add_scanner_commands(app, line);
-  kp::cli::add_console_command(app, line, argc, argv);
+  kp::cli::add_console_command(app, line);
+  // The manual page, written from the parser so it documents every command (hidden: for the build).
+  if (argc == 2 && std::string(argv[1]) == "--manual-page") {
+    std::cout << kp::manual_page(app, manual_page_text());
+    return 0;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

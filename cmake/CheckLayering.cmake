@@ -6,7 +6,10 @@
 # Allowed includes, bottom to top (the developers' brief): common and config sit below all;
 # scanner, recognition and tally never include each other; printing and sample_ballots draw on
 # config only; station (the one path a ballot takes into the count) uses scanner, recognition,
-# tally and printing; cli and ui wire everything, and neither includes the other.
+# tally and printing; cli and ui wire everything, and neither includes the other; console (the
+# kiemphieu-console program) is ui's front door and nothing else.
+#   -DHEADLESS_PROGRAM=<path to kiemphieu>  also: ldd of the headless program shows no widget library
+
 if(NOT ROOT)
   message(FATAL_ERROR "pass -DROOT=<source tree>")
 endif()
@@ -19,9 +22,12 @@ set(allowed_tally "common;config;tally")
 set(allowed_printing "common;config;printing")
 set(allowed_sample_ballots "common;config;sample_ballots")
 set(allowed_station "common;config;scanner;recognition;tally;printing;station")
-set(modules common config scanner recognition tally printing sample_ballots station)
-set(project_modules common config scanner recognition tally printing sample_ballots station cli ui)
-set(qt_allowed printing ui)
+set(allowed_cli "common;config;scanner;recognition;tally;printing;sample_ballots;station;cli")
+set(allowed_ui "common;config;scanner;recognition;tally;printing;sample_ballots;station;ui")
+set(allowed_console "common;ui;console")
+set(modules common config scanner recognition tally printing sample_ballots station cli ui console)
+set(project_modules common config scanner recognition tally printing sample_ballots station cli ui console)
+set(qt_allowed printing ui console)
 # Headers whose types must stay out of public headers.
 set(third_party_headers "opencv2/" "Q[A-Za-z]+" "QtCore" "QtGui" "QtWidgets" "toml\\+\\+" "sqlite3.h" "libusb" "ZXing/"
     "unicode/" "openssl/" "nlohmann/" "sane/")
@@ -71,9 +77,27 @@ foreach(list_file IN LISTS cmake_lists)
   file(STRINGS "${list_file}" qt_lines REGEX "Qt6::")
   list(FIND qt_allowed "${folder}" qt_ok)
   if(qt_lines AND qt_ok LESS 0)
-    list(APPEND problems "${rel}: only ui/ and printing/ may link Qt")
+    list(APPEND problems "${rel}: only ui/, console/ and printing/ may link Qt")
   endif()
 endforeach()
+
+# The headless program links no widget library: cli/ does not link the console's library...
+if(EXISTS "${ROOT}/cli/CMakeLists.txt")
+  file(STRINGS "${ROOT}/cli/CMakeLists.txt" ui_lines REGEX "kp_ui")
+  if(ui_lines)
+    list(APPEND problems "cli/CMakeLists.txt: the headless program must not link kp_ui (the console is kiemphieu-console)")
+  endif()
+endif()
+# ...and, built, nothing brings one in.
+if(HEADLESS_PROGRAM)
+  execute_process(COMMAND ldd "${HEADLESS_PROGRAM}" OUTPUT_VARIABLE linked RESULT_VARIABLE ldd_failed)
+  if(ldd_failed)
+    list(APPEND problems "ldd ${HEADLESS_PROGRAM} failed")
+  elseif(linked MATCHES "[Ww]idgets")
+    string(REGEX MATCH "[^\n]*[Ww]idgets[^\n]*" line "${linked}")
+    list(APPEND problems "${HEADLESS_PROGRAM} links a widget library: ${line}")
+  endif()
+endif()
 
 list(LENGTH problems found)
 if(DEFINED EXPECT_VIOLATIONS)

@@ -63,7 +63,7 @@ void Station::sign_out() {
   poll();
 }
 
-QString Station::program() { return QCoreApplication::applicationFilePath(); }
+QString Station::program() { return QCoreApplication::applicationDirPath() + QStringLiteral("/kiemphieu"); }
 
 QStringList Station::program_arguments(const QStringList& command) const {
   return QStringList{"--lang", lang_ == Lang::en ? "en" : "vi"} + command;

@@ -41,8 +41,9 @@ class Station : public QObject {
   // authorises (station/authority.hpp); kept in memory only while they are signed in.
   [[nodiscard]] station::Credential credential() const { return {member_ ? member_->name : std::string(), pin_}; }
 
-  // The program itself, for the actions the console runs as the command line would (a scan,
-  // a replay, the record), with the station's language.
+  // The headless program `kiemphieu`, beside the console (in the build tree as when installed),
+  // for the actions the console runs as the command line would (a scan, a replay, the record),
+  // with the station's language.
   [[nodiscard]] static QString program();
   [[nodiscard]] QStringList program_arguments(const QStringList& command) const;
 

@@ -1,0 +1,2 @@
+// Fixture: the headless program reaching into the console.
+#include "ui/console.hpp"
