@@ -163,7 +163,10 @@ std::string feed_message(const std::string& type, std::int64_t seq, const std::s
 
 std::optional<ResultsView> parse_feed_message(std::string_view message) {
   const auto j = nlohmann::json::parse(message, nullptr, false);
-  if (!j.is_object() || j.value("type", "") != "results" || !j.contains("view")) return std::nullopt;
+  if (!j.is_object() || !j.contains("view")) return std::nullopt;
+  // Not j.value("type", ""): it throws when "type" is there but not text (found by fuzzing).
+  const auto type = j.find("type");
+  if (type == j.end() || !type->is_string() || type->get<std::string>() != "results") return std::nullopt;
   return view_from(j["view"]);
 }
 
