@@ -75,6 +75,10 @@ const std::vector<Entry>& catalogue() {
       {Kind::provisional, "reconciliation_fails", {"đối chiếu số phiếu không khớp", "the ballot figures do not reconcile"}},
       {Kind::provisional, "serial_conflict", {"có số phiếu được đếm hai lần", "a ballot serial is counted twice"}},
 
+      // The rules by the names their texts give themselves (election-rules.md §0 and §8).
+      {Kind::rule_profile, "party-190", {"Quy chế bầu cử trong Đảng (Quyết định 190-QĐ/TW)", "the Party's election regulations (Decision 190-QĐ/TW)"}},
+      {Kind::rule_profile, "state-na-2015", {"Luật Bầu cử số 85/2015/QH13", "the Election Law 85/2015/QH13"}},
+
       {Kind::side, "front", {"mặt trước", "front"}},
       {Kind::side, "back", {"mặt sau", "back"}},
   };

@@ -24,6 +24,7 @@ enum class Kind {
   batch_end,       // hopper_empty, cancelled, fault, device_lost, interrupted, done
   side,            // front, back
   provisional,     // why a result is not yet final: ballots_waiting, issued_missing, reconciliation_fails, serial_conflict
+  rule_profile,    // the rules a contest is counted under: party-190, state-na-2015
 };
 
 // The words for a code of that kind; nullptr when the catalogue has none.

@@ -81,6 +81,7 @@ RecordFiles write_reports(const config::Election& election, const std::vector<ta
     record.election_hash = election.content_hash;
     record.key_fingerprint = context.key_fingerprint;
     record.log_head = context.log_head;
+    record.committee = context.committee;
     const std::string round_part = r.round > 1 ? "-lan-" + std::to_string(r.round) : std::string();
     const auto pdf = (fs::path(dir) / (r.contest_id + round_part + "-bien-ban.pdf")).string();
     if (auto ok = printing::write_counting_record_pdf(record, lang, pdf); !ok) {
@@ -104,7 +105,12 @@ Result<RecordFiles> write_record(const tally::CongressDb& db, const std::string&
   if (!summary) return tl::unexpected(summary.error());
   const auto head = db.head();
   if (!head) return tl::unexpected(head.error());
-  ReportContext context{summary->waiting, summary->final, db.key_fingerprint(), summary->contests, {}, {}, *head};
+  const auto members = db.members();
+  if (!members) return tl::unexpected(members.error());
+  ReportContext context{summary->waiting, summary->final, db.key_fingerprint(), summary->contests, {}, {}, *head, {}};
+  for (const auto& m : *members) {
+    if (m.role == tally::MemberRole::committee) context.committee.push_back(m.name);
+  }
   for (const auto& s : summary->standing) {
     context.closed_at.push_back(s.closed_at);
     context.waiting_per_round.push_back(s.waiting);

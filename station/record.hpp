@@ -22,6 +22,7 @@ struct ReportContext {
   // Parallel to the results: the ballots of that round still waiting (each record says its own).
   std::vector<std::int64_t> waiting_per_round;
   std::string log_head;  // the audit log's head when the record is written ("N:HASH")
+  std::vector<std::string> committee;  // the counting committee's registered members, who sign (empty: lines to fill in)
 };
 
 struct RecordFiles {

@@ -71,7 +71,7 @@ TEST(Admission, EveryReasonIsSaidInBothLanguagesWithTheCandidatesName) {
 TEST(Words, EveryCodeHasVietnameseAndEnglish) {
   using words::Kind;
   for (const auto kind : {Kind::invalid_reason, Kind::sheet_flag, Kind::mark_state, Kind::rejection, Kind::wait_reason, Kind::side_status,
-                          Kind::next_step, Kind::batch_end, Kind::side, Kind::provisional}) {
+                          Kind::next_step, Kind::batch_end, Kind::side, Kind::provisional, Kind::rule_profile}) {
     ASSERT_FALSE(words::codes(kind).empty());
     for (const auto& code : words::codes(kind)) {
       const Text* t = words::find(kind, code);
@@ -87,6 +87,9 @@ TEST(Words, EveryCodeHasVietnameseAndEnglish) {
   }
   for (const auto f : {SheetFlag::no_stamp, SheetFlag::stamp_not_checked, SheetFlag::write_in, SheetFlag::identifying_mark, SheetFlag::scanner_streak}) {
     EXPECT_NE(words::find(Kind::sheet_flag, to_string(f)), nullptr);
+  }
+  for (const auto p : {config::RuleProfile::party_190, config::RuleProfile::state_na_2015}) {
+    EXPECT_NE(words::find(Kind::rule_profile, config::to_string(p)), nullptr) << config::to_string(p);
   }
   for (const auto s : {MarkState::struck, MarkState::kept, MarkState::agree, MarkState::disagree, MarkState::both, MarkState::none, MarkState::unclear}) {
     EXPECT_NE(words::find(Kind::mark_state, to_string(s)), nullptr);

@@ -169,6 +169,9 @@ TEST(CongressDb, ResultsBecomeFinalOnlyWhenNothingWaits) {
   EXPECT_THAT(text.out, HasSubstr("Phát ra: 150"));
   EXPECT_THAT(text.out, HasSubstr(db->key_fingerprint()));
   EXPECT_THAT(text.out, ::testing::Not(HasSubstr("TẠM THỜI")));
+  // The registered committee signs it, each member named on their line.
+  for (const auto* member : {"Lê Văn A", "Trần Thị B", "Thư ký"}) EXPECT_THAT(text.out, HasSubstr(member));
+  EXPECT_THAT(text.out, HasSubstr("Trang 1/"));
   const auto json = nlohmann::json::parse(test::read_file(out / "results.json"));
   EXPECT_EQ(json["final"], true);
   EXPECT_THAT(test::read_file(out / "results.csv"), HasSubstr("bch,c01,\"Nguyễn Văn An\","));

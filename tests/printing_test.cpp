@@ -17,6 +17,7 @@ namespace kp::printing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Finds the dark square around `expected` (in pixels) and returns its pixel bounds.
 struct Bounds {
@@ -203,6 +204,57 @@ TEST(CountingRecordPdf, HashesReadBackExactly) {
   EXPECT_THAT(text.out, ::testing::HasSubstr("ffff00fffi"));
   EXPECT_THAT(text.out, ::testing::HasSubstr("Nguyễn Thị Phương"));
   EXPECT_THAT(text.out, ::testing::HasSubstr("(bầu lần 2)"));
+}
+
+// The record as a committee signs it: every page says which contest and definition it belongs
+// to and "Trang x/y", so no page can be stapled to another record; the close, the date line and
+// the registered members' signatures stay on one page; figures in Vietnamese with a decimal
+// comma; the rules by their own name, not the program's code.
+TEST(CountingRecordPdf, EveryPageNamesItsContestAndTheSignaturesStayTogether) {
+  const test::ScratchDir dir;
+  CountingRecord record;
+  record.issuer = "ĐẢNG BỘ KHỐI";
+  record.congress = "Đại hội đại biểu";
+  record.date = "2025-08-20";
+  record.contest_title = "Bầu Ban Chấp hành Đảng bộ Khối khóa V";
+  record.seats = 45;
+  record.rules = "party-190";
+  record.base = 148;
+  for (int i = 0; i < 60; ++i) record.candidates.push_back({"Người thứ " + std::to_string(i + 1), 99, 200.0 / 3});
+  record.election_hash = "5317fcdcd5c3f518a93ddbdcdf6dc9145c55d4045614cf10d60b58091445303a";
+  record.committee = {"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"};
+  const auto pdf = (dir.path() / "record.pdf").string();
+  ASSERT_TRUE(write_counting_record_pdf(record, Lang::vi, pdf).has_value());
+  const auto info = test::run_command("pdfinfo " + test::quote_arg(pdf));
+  const auto at = info.out.find("Pages:");
+  ASSERT_NE(at, std::string::npos);
+  const int pages = std::stoi(info.out.substr(at + 6));
+  ASSERT_GE(pages, 2) << "sixty names take more than one A4 page";
+  int signatures_on = 0;
+  for (int page = 1; page <= pages; ++page) {
+    const auto text = test::run_command("pdftotext -enc UTF-8 -f " + std::to_string(page) + " -l " + std::to_string(page) + " " + test::quote_arg(pdf) + " -").out;
+    EXPECT_THAT(text, HasSubstr("Trang " + std::to_string(page) + "/" + std::to_string(pages))) << "page " << page;
+    EXPECT_THAT(text, HasSubstr(record.contest_title)) << "page " << page;
+    EXPECT_THAT(text, HasSubstr("5317fcdcd5c3f518")) << "page " << page;
+    if (text.find("Kết thúc kiểm phiếu lúc") == std::string::npos) continue;
+    signatures_on = page;
+    EXPECT_THAT(text, HasSubstr("ngày 20 tháng 8 năm 2025"));
+    for (const auto& member : record.committee) EXPECT_THAT(text, HasSubstr(member)) << "page " << page;
+  }
+  EXPECT_EQ(signatures_on, pages);
+  const auto all = test::run_command("pdftotext -enc UTF-8 " + test::quote_arg(pdf) + " -").out;
+  EXPECT_THAT(all, HasSubstr("66,67"));
+  EXPECT_THAT(all, Not(HasSubstr("66.67")));
+  EXPECT_THAT(all, HasSubstr("Quy chế bầu cử trong Đảng (Quyết định 190-QĐ/TW)"));
+  EXPECT_THAT(all, Not(HasSubstr("party-190")));
+  EXPECT_THAT(all, Not(HasSubstr("D =")));
+
+  const auto english = (dir.path() / "record-en.pdf").string();
+  ASSERT_TRUE(write_counting_record_pdf(record, Lang::en, english).has_value());
+  const auto en = test::run_command("pdftotext -enc UTF-8 " + test::quote_arg(english) + " -").out;
+  EXPECT_THAT(en, HasSubstr("66.67"));
+  EXPECT_THAT(en, HasSubstr("Page 1/"));
+  EXPECT_THAT(en, HasSubstr("20 August 2025"));
 }
 
 }  // namespace
