@@ -291,6 +291,18 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
           (ended != batch_ended.end() && ended->second.reason != bq.maybe_text(4).value_or(""))) {
         note(0, "batch " + std::to_string(id) + " ended otherwise than its audit entry says");
       }
+      // How many sheets the batch brought in, as its end entry counted them: rulings change a
+      // sheet's status later, never its batch, and sheets are never deleted, so the total holds.
+      if (ended != batch_ended.end()) {
+        std::int64_t logged = 0;
+        for (const auto& [status, n] : ended->second.sheets.items()) logged += n.is_number_integer() ? n.get<std::int64_t>() : 0;
+        auto in_batch = db.prepare("SELECT count(*) FROM sheets WHERE batch_id = ?");
+        in_batch.bind(1, id);
+        const std::int64_t stored = in_batch.step() ? in_batch.integer(0) : 0;
+        if (stored != logged) {
+          note(0, "batch " + std::to_string(id) + " holds " + std::to_string(stored) + " sheets, but its end entry counted " + std::to_string(logged));
+        }
+      }
     }
     for (const auto& [id, e] : batch_started) {
       if (batches_seen.count(id) == 0) note(0, "batch " + std::to_string(id) + " was started but is no longer in the database");

@@ -705,10 +705,20 @@ TEST_F(Tamper, MarksRecognitionLineAndEntryChangedTogetherResigned) {
 }
 
 TEST_F(Tamper, SheetDeletedWithItsEntriesAndTheChainResigned) {
+  const std::int64_t batch = number("SELECT batch_id FROM sheets WHERE id = " + std::to_string(kCountedOpen));
   const auto seq = entry_of_sheet("sheet", kCountedOpen);
   sql("DELETE FROM sheets WHERE id = " + std::to_string(kCountedOpen));
   remove_entries(seq, 1);
   resign_from(seq);
+  // The batch's end entry still counts the sheet...
+  EXPECT_THAT(verify(), HasSubstr("batch " + std::to_string(batch) + " holds "));
+  // ...until the forger, who holds the key, lowers that count too: then only the paper's head
+  // shows it.
+  const auto ended = entry("type = 'batch_ended' AND json_extract(payload, '$.batch') = " + std::to_string(batch));
+  Json p = payload(ended);
+  p["sheets"]["counted"] = p["sheets"]["counted"].get<std::int64_t>() - 1;
+  set_payload(ended, p);
+  resign_from(std::min(seq, ended));
   EXPECT_EQ(verify(), "");
   const auto text = verify(paper());
   EXPECT_THAT(text, HasSubstr(head_lost()));
@@ -840,6 +850,39 @@ TEST_F(Tamper, ForgedBallotAppendedToTheClosedRoundResigned) {
   EXPECT_THAT(text, HasSubstr("round 1 of contest bch: the stored result does not follow from the stored sheets"));
   EXPECT_THAT(text, Not(HasSubstr("has no valid station signature")));
   EXPECT_THAT(verify(paper()), Not(HasSubstr(head_lost())));  // appended after the head: paper holds
+}
+
+TEST_F(Tamper, ForgedBallotSlippedIntoAnEndedBatchResigned) {
+  // A ballot of the open round added to a batch that has ended, its sheet entry appended and the
+  // log re-signed: the batch's end entry, earlier in the chain, counted one sheet fewer.
+  const std::string of = " FROM sheets WHERE id = " + std::to_string(kCountedOpen);
+  const std::int64_t batch = number("SELECT batch_id" + of);
+  ASSERT_GT(number("SELECT count(*) FROM batches WHERE ended_at IS NOT NULL AND id = " + std::to_string(batch)), 0);
+  auto line = nlohmann::ordered_json::parse(value("SELECT recognition" + of));
+  line["serial"] = 12345679;
+  const auto [sha, name] = store_image(deck(14));
+  const std::string contest = value("SELECT contest_id" + of);
+  const std::string side = value("SELECT side" + of);
+  const std::int64_t round = number("SELECT round" + of);
+  const Json marks = Json::parse(value("SELECT marks" + of));
+  sql("INSERT INTO sheets(image_name, image_sha256, stored_file, contest_id, side, serial, status, wait_reasons, recognition, marks, flags, round, "
+      "batch_id) VALUES(?1, ?2, ?3, ?4, ?5, 12345679, 'counted', '[]', ?6, ?7, '[]', " + std::to_string(round) + ", " + std::to_string(batch) + ")",
+      {deck(14), sha, name, contest, side, line.dump(), marks.dump()});
+  internal::SheetEntry e;
+  e.sheet = number("SELECT max(id) FROM sheets");
+  e.image = deck(14);
+  e.image_sha256 = sha;
+  e.recognition_sha256 = sha256_hex(line.dump());
+  e.contest_id = contest;
+  e.round = static_cast<int>(round);
+  e.side = side;
+  e.serial = 12345679;
+  e.status = "counted";
+  e.marks = marks;
+  e.batch = batch;
+  append_entry(AuditEvent::sheet, Json(e));
+  EXPECT_THAT(verify(), HasSubstr("batch " + std::to_string(batch) + " holds "));
+  EXPECT_THAT(verify(), HasSubstr("sheets, but its end entry counted"));
 }
 
 TEST_F(Tamper, IssuedChangedWithItsEntryResigned) {
