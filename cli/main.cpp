@@ -27,11 +27,6 @@ const CommandLine::Entry* CommandLine::parsed() const {
 
 namespace {
 
-kp::Lang language_from_environment() {
-  const char* env = std::getenv("KIEMPHIEU_LANG");
-  return env != nullptr ? kp::parse_lang(env) : kp::Lang::vi;
-}
-
 // The language asked for, read before parsing (a usage error is said in it too).
 kp::Lang language_of(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i) {
@@ -40,7 +35,7 @@ kp::Lang language_of(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]).rfind("--lang=", 0) == 0) return kp::parse_lang(std::string(argv[i]).substr(7));
   }
-  return language_from_environment();
+  return kp::language_from_environment();
 }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -182,7 +177,7 @@ int main(int argc, char** argv) {
   }
   const auto* command = line.parsed();
   if (command == nullptr) return 2;
-  const kp::Lang lang = lang_code.empty() ? language_from_environment() : kp::parse_lang(lang_code);
+  const kp::Lang lang = lang_code.empty() ? kp::language_from_environment() : kp::parse_lang(lang_code);
   if (!command->draws_text) return command->run(lang);
   // Every other command measures or draws ballot text; the session outlives it.
   const kp::printing::RenderSession render_session;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace kp {
 
@@ -11,6 +12,11 @@ Lang parse_lang(std::string_view code) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (lower == "en" || lower.rfind("en_", 0) == 0 || lower.rfind("en-", 0) == 0) return Lang::en;
   return Lang::vi;
+}
+
+Lang language_from_environment() {
+  const char* env = std::getenv("KIEMPHIEU_LANG");
+  return env != nullptr ? parse_lang(env) : Lang::vi;
 }
 
 }  // namespace kp

@@ -9,6 +9,8 @@ enum class Lang { vi, en };
 
 // Parses "vi" or "en" (case-insensitive); anything else is Vietnamese, the default.
 Lang parse_lang(std::string_view code);
+// The language of both programs when --lang is not given: KIEMPHIEU_LANG, else Vietnamese.
+Lang language_from_environment();
 
 struct Text {
   std::string vi;

@@ -12,15 +12,6 @@
 #include "common/text.hpp"
 #include "ui/console.hpp"
 
-namespace {
-
-kp::Lang language_from_environment() {
-  const char* env = std::getenv("KIEMPHIEU_LANG");
-  return env != nullptr ? kp::parse_lang(env) : kp::Lang::vi;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   CLI::App app{"kiemphieu-console — bàn kiểm phiếu và bảng kết quả trực tiếp / the counting station's console and live results"};
   app.set_version_flag("--version", std::string("kiemphieu-console ") + KP_VERSION);
@@ -53,7 +44,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const bool en = (lang_code.empty() ? language_from_environment() : kp::parse_lang(lang_code)) == kp::Lang::en;
+    const bool en = (lang_code.empty() ? kp::language_from_environment() : kp::parse_lang(lang_code)) == kp::Lang::en;
     std::cerr << "kiemphieu-console: " << (en ? "error: " : "lỗi: ") << e.what() << '\n'
               << (en ? "Run with --help for more information.\n" : "Chạy với --help để xem cách dùng.\n");
     return 2;  // the contract's usage error
@@ -84,7 +75,7 @@ int main(int argc, char** argv) {
              });
     return 0;
   }
-  const kp::Lang lang = lang_code.empty() ? language_from_environment() : kp::parse_lang(lang_code);
+  const kp::Lang lang = lang_code.empty() ? kp::language_from_environment() : kp::parse_lang(lang_code);
   const bool en = lang == kp::Lang::en;
   if (!console.db_path.empty() && !console.observe_url.empty()) {
     std::cerr << (en ? "kiemphieu-console: give either CONGRESS.db (the station) or --observe ws://HOST:PORT (an observer), not both\n"
