@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include <vector>
 
 #include "common/text.hpp"
 
@@ -43,5 +44,8 @@ void add_console_command(CLI::App& app, CommandLine& line);
 
 // The console program, kiemphieu-console, when it is installed beside this one.
 [[nodiscard]] std::optional<std::string> console_program();
+// `kiemphieu console ARGS…`: replaces this process with kiemphieu-console ARGS…; returns 1 (said
+// on stderr) when it is not installed or cannot start.
+int start_console(const std::vector<std::string>& arguments, Lang lang);
 
 }  // namespace kp::cli

@@ -159,6 +159,18 @@ int main(int argc, char** argv) {
   kp::cli::add_congress_commands(app, line);
   kp::cli::add_scanner_commands(app, line);
   kp::cli::add_console_command(app, line);
+  // `console`: every word after it is kiemphieu-console's, "--" and --help included, as given.
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--lang") {
+      ++i;
+      continue;
+    }
+    if (word.rfind("--lang=", 0) == 0) continue;
+    // --lang before `console` is this program's (language_of reads argv[1..i-1]).
+    if (word == "console") return kp::cli::start_console(std::vector<std::string>(argv + i + 1, argv + argc), language_of(i, argv));
+    break;  // another command, or an option of this program's own
+  }
   // The manual page, written from the parser so it documents every command (hidden: for the build).
   if (argc == 2 && std::string(argv[1]) == "--manual-page") {
     std::cout << kp::manual_page(app, manual_page_text());

@@ -18,7 +18,12 @@ function(kp_target_defaults target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
     -Wimplicit-fallthrough -Wcast-qual -Wformat=2
-    -fstack-protector-strong $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
+    -fstack-protector-strong)
+  # -U first: a toolchain or distribution may already define another level. Not with the
+  # sanitizers, whose own checks the fortified wrappers would stand in front of.
+  if(NOT KP_SANITIZE)
+    target_compile_options(${target} PRIVATE "$<$<NOT:$<CONFIG:Debug>>:-U_FORTIFY_SOURCE;-D_FORTIFY_SOURCE=2>")
+  endif()
   # GCC 12 reports -Wrestrict on "literal" + std::string at -O2 (GCC bug 105651, a false
   # positive inside libstdc++); it would make Release builds with -Werror fail on correct code.
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)

@@ -7,9 +7,11 @@
 //
 // Every seed of the corpus folders (and the seeds the target makes itself) runs once as it is,
 // every file of a --replay folder runs once (the crashes found before, kept as regressions), then
-// N mutated cases. The cases are a pure function of (--seed, case number): a failure names its
-// case and writes its input to kp-fuzz-TARGET-crash.bin in the working folder, so it can be kept
-// as a regression and replayed. A target may refuse an input in any way it likes; it may not
+// N mutated cases. The cases are a pure function of (--seed, case number, the seeds): a failure
+// names its case and writes its input to kp-fuzz-TARGET-crash.bin in the working folder, so it
+// can be kept as a regression and replayed. (observer_feed signs its seeds with a station key
+// made at start, so its signed seeds, and the cases made from them, differ from run to run; the
+// crash file is what reproduces one.) A target may refuse an input in any way it likes; it may not
 // crash, hang, throw, or leak an exception across the boundary (errors there are values).
 #include <fcntl.h>
 #include <signal.h>
@@ -50,6 +52,7 @@
 #endif
 
 namespace fs = std::filesystem;
+using namespace std::string_literals;
 
 namespace {
 
@@ -119,7 +122,9 @@ class Mutator {
         if (!input.empty()) input[pick(input.size())] ^= static_cast<char>(1u << pick(8));
         break;
       case 1: {  // one byte, often a delimiter
-        static constexpr std::string_view kBytes = "\0\x01\x7f\x80\xff\"\\\n[]{},:=.#'";
+        // Sized by the array, not strlen: the list starts with a NUL.
+        static constexpr char kByteList[] = "\0\x01\x7f\x80\xff\"\\\n[]{},:=.#'";
+        static constexpr std::string_view kBytes{kByteList, sizeof kByteList - 1};
         if (!input.empty()) input[pick(input.size())] = kBytes[pick(kBytes.size())];
         break;
       }
@@ -214,8 +219,9 @@ Target ballot_records() {
 
 Target image_headers() {
   return {"image_headers",
-          {"\xFF\xD8\xFF\xE0", "\xFF\xC0\x00\x11\x08", "\xFF\xC2", "\xFF\xDA", "\xFF\xD9", "\x89PNG\r\n\x1a\n", "IHDR", "IDAT", "IEND",
-           "II*\x00", "MM\x00*", "BM", "P5\n", "P6\n65500 65500\n255\n", "RIFF", "WEBPVP8 "},
+          // std::string literals ("…"s) keep the NULs inside TIFF and JPEG headers.
+          {"\xFF\xD8\xFF\xE0"s, "\xFF\xC0\x00\x11\x08"s, "\xFF\xC2"s, "\xFF\xDA"s, "\xFF\xD9"s, "\x89PNG\r\n\x1a\n"s, "IHDR"s, "IDAT"s,
+           "IEND"s, "II*\x00"s, "MM\x00*"s, "BM"s, "P5\n"s, "P6\n65500 65500\n255\n"s, "RIFF"s, "WEBPVP8 "s},
           [] {
             // Small images in every format a scanner writes or a folder may hold, encoded here by
             // OpenCV so the seeds are the same on every machine.

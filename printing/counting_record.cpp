@@ -55,7 +55,7 @@ class Page {
   }
 
   void line(const std::string& text, double pt = kBodyPt, bool bold = false, Qt::Alignment align = Qt::AlignLeft, double indent_mm = 0) {
-    room(kLineMm);
+    room(pitch(pt));
     if (p_ != nullptr) {
       p_->setFont(record_font(pt, bold));
       const double x = px(kMarginMm + indent_mm), w = px(210 - 2 * kMarginMm - indent_mm);
@@ -185,7 +185,11 @@ std::string place_and_date(const std::string& iso_date, bool en) {
   const auto d = calendar_date(iso_date);
   if (!d) return place + iso_date;
   if (en) return place + day_month_year(iso_date, true);
-  return place + "ngày " + std::to_string(d->day) + " tháng " + std::to_string(d->month) + " năm " + std::to_string(d->year);
+  // Days below 10 and the months January and February take a leading zero, as Vietnamese
+  // administrative documents write them (Nghị định 30/2020/NĐ-CP): "ngày 05 tháng 02 năm 2025".
+  const std::string day = (d->day < 10 ? "0" : "") + std::to_string(d->day);
+  const std::string month = (d->month < 3 ? "0" : "") + std::to_string(d->month);
+  return place + "ngày " + day + " tháng " + month + " năm " + std::to_string(d->year);
 }
 
 void lay_out(Page& page, const CountingRecord& r, Lang lang) {
@@ -240,14 +244,21 @@ void lay_out(Page& page, const CountingRecord& r, Lang lang) {
               Qt::AlignLeft, 5);
   }
   page.gap(2);
-  // The close, the date and every signature stay together, on the page of the figures when they
-  // fit (members unknown: three lines to fill in), three signatures to a row; the anchors an
-  // auditor checks follow them, together too.
+  // The close, the anchors an auditor checks, the date and every signature stay together, on the
+  // page of the figures when they fit (members unknown: three lines to fill in), three
+  // signatures to a row: nothing that proves which count this is stands below or apart from the
+  // signatures.
   std::vector<std::string> signers = r.committee;
   if (signers.empty()) signers.assign(3, std::string(30, '.'));
   const std::size_t rows = (signers.size() + 2) / 3;
-  page.keep_together(kLineMm * 3 + 2 + static_cast<double>(rows) * kSignatureRowMm);
+  page.keep_together(kLineMm * 3 + kSmallLineMm * 3 + 1 + 1 + static_cast<double>(rows) * kSignatureRowMm);
   page.line((en ? "Count closed at: " : "Kết thúc kiểm phiếu lúc: ") + r.closed_at);
+  page.line((en ? "Election definition SHA-256: " : "Mã băm định nghĩa cuộc bầu: ") + r.election_hash, kAnchorPt);
+  if (!r.key_fingerprint.empty()) page.line((en ? "Station key fingerprint: " : "Dấu vân tay khóa của trạm: ") + r.key_fingerprint, kAnchorPt);
+  // The log's head: kept with the signed paper, it shows later whether the database still holds
+  // this count (`audit verify --expect-head`), or was rolled back or cut.
+  if (!r.log_head.empty()) page.line((en ? "Log head: " : "Đầu nhật ký: ") + r.log_head, kAnchorPt);
+  page.gap(1);
   page.line(place_and_date(r.date, en), kBodyPt, false, Qt::AlignRight);
   page.gap(1);
   page.line(en ? "THE COUNTING COMMITTEE" : "BAN KIỂM PHIẾU", kBodyPt, true, Qt::AlignHCenter);
@@ -256,13 +267,6 @@ void lay_out(Page& page, const CountingRecord& r, Lang lang) {
                                              signers.begin() + static_cast<std::ptrdiff_t>(std::min(from + 3, signers.size()))),
                     en);
   }
-  page.gap(1);
-  page.keep_together(kSmallLineMm * 3);
-  page.line((en ? "Election definition SHA-256: " : "Mã băm định nghĩa cuộc bầu: ") + r.election_hash, kAnchorPt);
-  if (!r.key_fingerprint.empty()) page.line((en ? "Station key fingerprint: " : "Dấu vân tay khóa của trạm: ") + r.key_fingerprint, kAnchorPt);
-  // The log's head: kept with the signed paper, it shows later whether the database still holds
-  // this count (`audit verify --expect-head`), or was rolled back or cut.
-  if (!r.log_head.empty()) page.line((en ? "Log head: " : "Đầu nhật ký: ") + r.log_head, kAnchorPt);
 }
 
 }  // namespace

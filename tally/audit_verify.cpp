@@ -295,7 +295,12 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
       // sheet's status later, never its batch, and sheets are never deleted, so the total holds.
       if (ended != batch_ended.end()) {
         std::int64_t logged = 0;
-        for (const auto& [status, n] : ended->second.sheets.items()) logged += n.is_number_integer() ? n.get<std::int64_t>() : 0;
+        for (const auto& [status, n] : ended->second.sheets.items()) {
+          // Read even when the entry's signature fails: a crafted count must not overflow.
+          const std::int64_t count = n.is_number_integer() ? n.get<std::int64_t>() : -1;
+          if (count < 0 || __builtin_add_overflow(logged, count, &logged)) logged = -1;
+          if (logged < 0) break;
+        }
         auto in_batch = db.prepare("SELECT count(*) FROM sheets WHERE batch_id = ?");
         in_batch.bind(1, id);
         const std::int64_t stored = in_batch.step() ? in_batch.integer(0) : 0;
