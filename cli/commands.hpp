@@ -37,6 +37,13 @@ struct TallyArgs {
 struct InitArgs {
   std::string db_path;
   std::string election_path;
+  bool protect_key = false;  // the key encrypted under a passphrase read twice from standard input
+};
+
+struct KeyArgs {
+  std::string db_path;
+  std::string by;  // key protect: the committee member (PIN on standard input after the passphrase)
+  std::int64_t hours = 12;
 };
 
 struct IngestArgs {
@@ -59,6 +66,7 @@ struct IssuedArgs {
   std::string contest_id;
   std::int64_t count = 0;
   std::string by;
+  std::string confirmed_by;  // a second member, to change a figure already entered (PIN after --by's)
 };
 
 struct AdjudicateArgs {

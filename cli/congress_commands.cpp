@@ -64,9 +64,20 @@ int run_init(const InitArgs& args, Lang lang) {
   const auto p = prepare(config::load_election_file(args.election_path), lang);
   if (!p) return 1;
   const std::string toml = read_file_bytes(args.election_path);
-  auto db = tally::CongressDb::create(args.db_path, toml, fs::path(args.election_path).filename().string());
+  std::string passphrase;
+  if (args.protect_key) {
+    const auto given = read_new_passphrase(lang);
+    if (!given) return 1;
+    passphrase = *given;
+  }
+  auto db = tally::CongressDb::create(args.db_path, toml, fs::path(args.election_path).filename().string(), passphrase);
   if (!reported(db, lang)) return 1;
   const bool en = lang == Lang::en;
+  if (args.protect_key) {
+    std::cerr << (en ? "The station key is encrypted under the passphrase; unlock it for the session with “kiemphieu key unlock "
+                     : "Khóa của trạm đã được mã hoá bằng mật khẩu; mở khóa cho phiên làm việc bằng “kiemphieu key unlock ")
+              << args.db_path << "”\n";
+  }
   std::cout << nlohmann::json{{"database", args.db_path}, {"election_id", db->election().id}, {"election_hash", db->election().content_hash},
                               {"key_fingerprint", db->key_fingerprint()}, {"images", db->images_dir()}}
                    .dump()
@@ -75,6 +86,63 @@ int run_init(const InitArgs& args, Lang lang) {
             << db->key_fingerprint() << '\n';
   return 0;
 }
+
+namespace {
+
+const char* key_state_name(tally::KeyState state) {
+  switch (state) {
+    case tally::KeyState::plain: return "plain";
+    case tally::KeyState::locked: return "locked";
+    case tally::KeyState::unlocked: return "unlocked";
+    case tally::KeyState::absent: return "absent";
+  }
+  return "?";
+}
+
+int run_key_status(const KeyArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto state = db->key_state();
+  nlohmann::json out{{"key_fingerprint", db->key_fingerprint()}, {"state", key_state_name(state)}};
+  if (const auto left = db->key_seconds_left()) out["seconds_left"] = *left;
+  std::cout << out.dump() << '\n';
+  const bool en = lang == Lang::en;
+  std::cerr << words::say(words::Kind::key_state, key_state_name(state), lang);
+  if (const auto left = db->key_seconds_left()) std::cerr << (en ? " (minutes left: " : " (còn ") << *left / 60 << (en ? ")" : " phút)");
+  if (state == tally::KeyState::plain) std::cerr << (en ? ": protect it with “kiemphieu key protect”" : ": bảo vệ bằng “kiemphieu key protect”");
+  if (state == tally::KeyState::locked) std::cerr << (en ? ": the committee unlocks it with “kiemphieu key unlock”" : ": Ban kiểm phiếu mở bằng “kiemphieu key unlock”");
+  std::cerr << '\n';
+  return 0;
+}
+
+int run_key_protect(const KeyArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const auto passphrase = read_new_passphrase(lang);
+  if (!passphrase) return 1;
+  std::optional<station::Credential> by;
+  if (!args.by.empty()) by = station::Credential{args.by, read_pin(args.by, lang)};
+  if (!reported(station::protect_key(*db, *passphrase, by), lang)) return 1;
+  std::cerr << (lang == Lang::en ? "The station key is encrypted under the new passphrase.\n" : "Khóa của trạm đã được mã hoá bằng mật khẩu mới.\n");
+  return run_key_status(args, lang);
+}
+
+int run_key_unlock(const KeyArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const std::string passphrase = read_secret(lang == Lang::en ? "Passphrase of the station key" : "Mật khẩu khóa trạm");
+  if (!reported(station::unlock_key(*db, passphrase, args.hours), lang)) return 1;
+  return run_key_status(args, lang);
+}
+
+int run_key_lock(const KeyArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  if (!reported(db->lock_key(), lang)) return 1;
+  return run_key_status(args, lang);
+}
+
+}  // namespace
 
 int run_ingest(const IngestArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
@@ -153,7 +221,9 @@ int run_issued(const IssuedArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
   const station::Credential by{args.by, read_pin(args.by, lang)};
-  if (!reported(station::enter_issued(*db, args.contest_id, args.count, by), lang)) return 1;
+  std::optional<station::Credential> second;
+  if (!args.confirmed_by.empty()) second = station::Credential{args.confirmed_by, read_pin(args.confirmed_by, lang)};
+  if (!reported(station::enter_issued(*db, args.contest_id, args.count, by, second), lang)) return 1;
   std::cout << nlohmann::json{{"contest_id", args.contest_id}, {"issued", args.count}, {"by", by.name}}.dump() << '\n';
   std::cerr << (lang == Lang::en ? "Ballots issued entered: " : "Đã ghi số phiếu phát ra: ") << args.contest_id << " — " << args.count << '\n';
   return 0;
@@ -217,7 +287,7 @@ int run_waiting(const DbArgs& args, Lang lang) {
       continue;
     }
     std::string said;
-    for (const auto& r : reasons) said += (said.empty() ? "" : "; ") + tally::say(r, db->election(), lang);
+    for (const auto& r : reasons) said += (said.empty() ? "" : "; ") + tally::say(r, db->election(), s->contest_id, lang);
     const auto side = parse_side(s->side);
     std::cout << "#" << s->id << "  " << s->contest_id << (en ? ", ballot no. " : ", phiếu số ") << s->serial << ", "
               << (side ? words::say(*side, lang) : s->side) << ": " << said << '\n';
@@ -461,6 +531,22 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   auto* init_cmd = app.add_subcommand("init", "Tạo cơ sở dữ liệu đại hội / create a congress database");
   init_cmd->add_option("db", init->db_path, "CONGRESS.db")->required();
   init_cmd->add_option("election", init->election_path, "ELECTION.toml")->required();
+  init_cmd->add_flag("--protect-key", init->protect_key,
+                     "encrypt the station key under a passphrase (read twice from standard input) before it is written");
+
+  auto key = std::make_shared<KeyArgs>();
+  auto* key_cmd = app.add_subcommand("key", "Khóa của trạm: bảo vệ, mở khóa, khóa / the station key: protect, unlock, lock");
+  key_cmd->require_subcommand(1);
+  auto* key_status_cmd = key_cmd->add_subcommand("status", "the key's fingerprint and whether it is plain, locked or unlocked (JSON)");
+  key_status_cmd->add_option("db", key->db_path, "CONGRESS.db")->required();
+  auto* key_protect_cmd = key_cmd->add_subcommand("protect", "encrypt the key under a new passphrase (twice on stdin, then --by's PIN)");
+  key_protect_cmd->add_option("db", key->db_path, "CONGRESS.db")->required();
+  key_protect_cmd->add_option("--by", key->by, "the committee member who protects it (needed once there is one)");
+  auto* key_unlock_cmd = key_cmd->add_subcommand("unlock", "unlock the key for the session (passphrase on standard input)");
+  key_unlock_cmd->add_option("db", key->db_path, "CONGRESS.db")->required();
+  key_unlock_cmd->add_option("--hours", key->hours, "how long the kernel holds it unlocked (default 12)")->check(CLI::Range(1, 72));
+  auto* key_lock_cmd = key_cmd->add_subcommand("lock", "drop the unlocked key now");
+  key_lock_cmd->add_option("db", key->db_path, "CONGRESS.db")->required();
 
   auto ingest = std::make_shared<IngestArgs>();
   auto* ingest_cmd = app.add_subcommand("ingest", "Đọc và lưu ảnh quét vào cơ sở dữ liệu / recognise and store scanned sides");
@@ -474,6 +560,8 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   issued_cmd->add_option("contest", issued->contest_id, "CONTEST")->required();
   issued_cmd->add_option("count", issued->count, "N")->required()->check(CLI::NonNegativeNumber);
   issued_cmd->add_option("--by", issued->by, "the committee member who enters it (PIN on standard input)")->required();
+  issued_cmd->add_option("--confirmed-by", issued->confirmed_by,
+                         "a second committee member, needed to change a figure already entered (PIN on standard input after --by's)");
 
   auto member = std::make_shared<MemberArgs>();
   auto member_list = std::make_shared<DbArgs>();
@@ -564,6 +652,10 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   auto* audit_export_cmd = audit_cmd->add_subcommand("export", "check an export: record hashes, Merkle root, signature");
   audit_export_cmd->add_option("dir", *audited_export, "DIR")->required();
   line.add(init_cmd, [init](Lang lang) { return run_init(*init, lang); });
+  line.add(key_status_cmd, [key](Lang lang) { return run_key_status(*key, lang); }, false);
+  line.add(key_protect_cmd, [key](Lang lang) { return run_key_protect(*key, lang); }, false);
+  line.add(key_unlock_cmd, [key](Lang lang) { return run_key_unlock(*key, lang); }, false);
+  line.add(key_lock_cmd, [key](Lang lang) { return run_key_lock(*key, lang); }, false);
   line.add(ingest_cmd, [ingest](Lang lang) { return run_ingest(*ingest, lang); });
   line.add(issued_cmd, [issued](Lang lang) { return run_issued(*issued, lang); });
   line.add(member_add_cmd, [member](Lang lang) { return run_member_add(*member, lang); });

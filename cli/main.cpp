@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command_line.hpp"
+#include "common/help_text.hpp"
 #include "common/manual_page.hpp"
 #include "printing/render_session.hpp"
 
@@ -28,15 +29,7 @@ const CommandLine::Entry* CommandLine::parsed() const {
 namespace {
 
 // The language asked for, read before parsing (a usage error is said in it too).
-kp::Lang language_of(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string(argv[i]) == "--lang") return kp::parse_lang(argv[i + 1]);
-  }
-  for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]).rfind("--lang=", 0) == 0) return kp::parse_lang(std::string(argv[i]).substr(7));
-  }
-  return kp::language_from_environment();
-}
+kp::Lang language_of(int argc, char** argv) { return kp::language_from_arguments(argc, argv); }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -176,6 +169,12 @@ int main(int argc, char** argv) {
     std::cout << kp::manual_page(app, manual_page_text());
     return 0;
   }
+  // Hidden, for the tests: every description of the help that has no Vietnamese wording.
+  if (argc == 2 && std::string(argv[1]) == "--help-without-vietnamese") {
+    for (const auto& missing : kp::help_without_vietnamese(app)) std::cout << missing << '\n';
+    return 0;
+  }
+  kp::speak_help_in(app, language_of(argc, argv));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -15,13 +15,13 @@ void print_error(const Error& e, Lang lang) {
             << e.message.in(lang) << '\n';
 }
 
-std::string read_pin(const std::string& member, Lang lang) {
-  std::string pin;
+std::string read_secret(const std::string& prompt) {
+  std::string secret;
   if (::isatty(STDIN_FILENO) == 0) {
-    std::getline(std::cin, pin);
-    return pin;
+    std::getline(std::cin, secret);
+    return secret;
   }
-  std::cerr << (lang == Lang::en ? "PIN of " : "Mã PIN của ") << member << ": " << std::flush;
+  std::cerr << prompt << ": " << std::flush;
   termios before{};
   const bool quiet = ::tcgetattr(STDIN_FILENO, &before) == 0;
   if (quiet) {
@@ -29,10 +29,23 @@ std::string read_pin(const std::string& member, Lang lang) {
     hidden.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden);
   }
-  std::getline(std::cin, pin);
+  std::getline(std::cin, secret);
   if (quiet) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &before);
   std::cerr << '\n';
-  return pin;
+  return secret;
+}
+
+std::string read_pin(const std::string& member, Lang lang) { return read_secret((lang == Lang::en ? "PIN of " : "Mã PIN của ") + member); }
+
+std::optional<std::string> read_new_passphrase(Lang lang) {
+  const bool en = lang == Lang::en;
+  const std::string first = read_secret(en ? "New passphrase for the station key" : "Mật khẩu mới của khóa trạm");
+  const std::string again = read_secret(en ? "The same passphrase again" : "Nhập lại mật khẩu đó");
+  if (first != again) {
+    std::cerr << (en ? "error: the two passphrases differ: nothing changed\n" : "lỗi: hai lần nhập mật khẩu khác nhau: không có gì thay đổi\n");
+    return std::nullopt;
+  }
+  return first;
 }
 
 // Loads, validates and lays out every contest; reports every finding on stderr.

@@ -26,6 +26,10 @@ void print_error(const Error& e, Lang lang);
 // the terminal without echo when standard input is one, otherwise the next line of standard
 // input. Empty when none was given.
 std::string read_pin(const std::string& member, Lang lang);
+// Any secret the same way, after `prompt` on a terminal.
+std::string read_secret(const std::string& prompt);
+// A new passphrase for the station key, given twice; nothing (after saying so) when the two differ.
+std::optional<std::string> read_new_passphrase(Lang lang);
 
 // Writes each layout's blank sides as PNG, `count` issued ballots with fresh serials as PDF,
 // the serial list and layout.json into `out_dir`, printing each path.

@@ -19,4 +19,15 @@ Lang language_from_environment() {
   return env != nullptr ? parse_lang(env) : Lang::vi;
 }
 
+Lang language_from_arguments(int argc, const char* const* argv) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string_view(argv[i]) == "--lang") return parse_lang(argv[i + 1]);
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view word(argv[i]);
+    if (word.rfind("--lang=", 0) == 0) return parse_lang(word.substr(7));
+  }
+  return language_from_environment();
+}
+
 }  // namespace kp

@@ -11,6 +11,9 @@ enum class Lang { vi, en };
 Lang parse_lang(std::string_view code);
 // The language of both programs when --lang is not given: KIEMPHIEU_LANG, else Vietnamese.
 Lang language_from_environment();
+// --lang L or --lang=L among the first `argc` words (before the parser has run: the help it
+// prints is already in that language), else the environment's.
+Lang language_from_arguments(int argc, const char* const* argv);
 
 struct Text {
   std::string vi;

@@ -79,6 +79,12 @@ const std::vector<Entry>& catalogue() {
       {Kind::rule_profile, "party-190", {"Quy chế bầu cử trong Đảng (Quyết định 190-QĐ/TW)", "the Party's election regulations (Decision 190-QĐ/TW)"}},
       {Kind::rule_profile, "state-na-2015", {"Luật Bầu cử số 85/2015/QH13", "the Election Law 85/2015/QH13"}},
 
+      // The station key (tally::KeyState), as the console's bar and `kiemphieu key status` say it.
+      {Kind::key_state, "plain", {"khóa của trạm lưu không mã hóa bên cạnh cơ sở dữ liệu", "the station key is stored unencrypted beside the database"}},
+      {Kind::key_state, "locked", {"KHÓA CỦA TRẠM CHƯA MỞ: không ghi được gì", "STATION KEY LOCKED: nothing can be recorded"}},
+      {Kind::key_state, "unlocked", {"khóa của trạm đang mở cho phiên làm việc này", "the station key is unlocked for this session"}},
+      {Kind::key_state, "absent", {"không có khóa của trạm: chỉ đọc và kiểm tra được", "no station key here: read and verify only"}},
+
       {Kind::side, "front", {"mặt trước", "front"}},
       {Kind::side, "back", {"mặt sau", "back"}},
   };

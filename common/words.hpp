@@ -25,6 +25,7 @@ enum class Kind {
   side,            // front, back
   provisional,     // why a result is not yet final: ballots_waiting, issued_missing, reconciliation_fails, serial_conflict
   rule_profile,    // the rules a contest is counted under: party-190, state-na-2015
+  key_state,       // where the station key stands: plain, locked, unlocked, absent
 };
 
 // The words for a code of that kind; nullptr when the catalogue has none.

@@ -1,11 +1,13 @@
 #include "printing/counting_record.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
 #include <QFont>
 #include <QFontMetricsF>
+#include <QImage>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
@@ -54,14 +56,23 @@ class Page {
     return font;
   }
 
+  // A line of text; one too long for the width wraps, and takes the room of every line it wraps
+  // onto (a congress name or a contest title of ordinary length needs two).
   void line(const std::string& text, double pt = kBodyPt, bool bold = false, Qt::Alignment align = Qt::AlignLeft, double indent_mm = 0) {
-    room(pitch(pt));
+    const double w = px(210 - 2 * kMarginMm - indent_mm);
+    const QFont font = record_font(pt, bold);
+    const QFontMetricsF m = metrics(font);
+    const int flags = static_cast<int>(align | Qt::AlignTop | Qt::TextWordWrap);
+    const double lines = std::max(1.0, std::round(m.boundingRect(QRectF(0, 0, w, 1e7), flags, qs(text)).height() / m.lineSpacing()));
+    const double height = pitch(pt) * lines;
+    room(height);
     if (p_ != nullptr) {
-      p_->setFont(record_font(pt, bold));
-      const double x = px(kMarginMm + indent_mm), w = px(210 - 2 * kMarginMm - indent_mm);
-      p_->drawText(QRectF(x, px(y_), w, px(kLineMm)), static_cast<int>(align | Qt::AlignVCenter | Qt::TextWordWrap), qs(text));
+      p_->setFont(font);
+      // One line is centred in its pitch as before; wrapped lines start from the same place.
+      const double top = px(y_) + (px(pitch(pt)) - m.lineSpacing()) / 2;
+      p_->drawText(QRectF(px(kMarginMm + indent_mm), top, w, px(height)), flags, qs(text));
     }
-    y_ += pitch(pt);
+    y_ += height;
   }
 
   // One row of signatures, up to three side by side as Vietnamese records sign: "(ký, ghi rõ họ
@@ -76,29 +87,41 @@ class Page {
         p_->setFont(record_font(kSmallPt, false));
         p_->drawText(QRectF(px(x), px(y_), px(column), px(kSmallLineMm)), static_cast<int>(Qt::AlignHCenter | Qt::AlignVCenter),
                      qs(en ? "(signature and full name)" : "(ký, ghi rõ họ tên)"));
-        p_->setFont(record_font(kBodyPt, true));
+        // A long name is set smaller until it fits its third of the line (never into its
+        // neighbour's), down to the small type; below that it wraps.
+        p_->setFont(fitting_font(names[i], kBodyPt, true, px(column - 2)));
         p_->drawText(QRectF(px(x), px(y_ + kSmallLineMm + kSignatureRoomMm), px(column), px(kLineMm)),
-                     static_cast<int>(Qt::AlignHCenter | Qt::AlignVCenter), qs(names[i]));
+                     static_cast<int>(Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextWordWrap), qs(names[i]));
       }
     }
     y_ += kSignatureRowMm;
   }
 
-  // A table row: cells at the given widths (mm), right-aligned numbers.
+  // A table row: cells at the given widths (mm), right-aligned numbers. A cell's text is set
+  // smaller until it fits (down to 7 pt); a name longer still wraps, and the row grows to hold it.
   void row(const std::vector<std::string>& cells, const std::vector<double>& widths, bool bold = false) {
-    room(kLineMm);
+    std::vector<QFont> fonts;
+    double height = kLineMm;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      fonts.push_back(fitting_font(cells[i], kBodyPt - 1, bold, px(widths[i] - 2)));
+      const QFontMetricsF m = metrics(fonts.back());
+      const double text_height = m.boundingRect(QRectF(0, 0, px(widths[i] - 2), 1e7), static_cast<int>(Qt::TextWordWrap), qs(cells[i])).height();
+      height = std::max(height, text_height / px(1) + 1.6);  // 0.8 mm above and below, as a one-line row leaves
+    }
+    room(height);
     if (p_ != nullptr) {
-      p_->setFont(record_font(kBodyPt - 1, bold));
       double x = kMarginMm;
       for (std::size_t i = 0; i < cells.size(); ++i) {
-        const QRectF r(px(x), px(y_), px(widths[i]), px(kLineMm));
+        const QRectF r(px(x), px(y_), px(widths[i]), px(height));
         p_->setPen(QPen(Qt::black, px(0.2)));
         p_->drawRect(r);
-        p_->drawText(r.adjusted(px(1), 0, -px(1), 0), static_cast<int>((i == 1 ? Qt::AlignLeft : Qt::AlignCenter) | Qt::AlignVCenter), qs(cells[i]));
+        p_->setFont(fonts[i]);
+        p_->drawText(r.adjusted(px(1), 0, -px(1), 0),
+                     static_cast<int>((i == 1 ? Qt::AlignLeft : Qt::AlignCenter) | Qt::AlignVCenter | Qt::TextWordWrap), qs(cells[i]));
         x += widths[i];
       }
     }
-    y_ += kLineMm;
+    y_ += height;
   }
 
   void gap(double mm) { y_ += mm; }
@@ -115,6 +138,29 @@ class Page {
 
  private:
   [[nodiscard]] double px(double mm) const { return mm * kResolution / 25.4; }
+
+  // Text measured at the PDF's resolution in both passes (the first has no painter): an image of
+  // one pixel that claims kResolution dots per inch.
+  static QFontMetricsF metrics(const QFont& font) {
+    static const QImage device = [] {
+      QImage image(1, 1, QImage::Format_Mono);
+      const int per_metre = static_cast<int>(std::lround(kResolution / 0.0254));
+      image.setDotsPerMeterX(per_metre);
+      image.setDotsPerMeterY(per_metre);
+      return image;
+    }();
+    return QFontMetricsF(font, &device);
+  }
+
+  // The type size, from `pt` down to 7 pt by halves, at which `text` fits `width_px`.
+  [[nodiscard]] QFont fitting_font(const std::string& text, double pt, bool bold, double width_px) const {
+    QFont font = record_font(pt, bold);
+    for (double size = pt; size > 7; size -= 0.5) {
+      font = record_font(size, bold);
+      if (metrics(font).horizontalAdvance(qs(text)) <= width_px) break;
+    }
+    return font;
+  }
   [[nodiscard]] static double pitch(double pt) { return pt > kBodyPt ? kLineMm * 1.3 : (pt <= kSmallPt ? kSmallLineMm : kLineMm); }
 
   void room(double mm) {
@@ -130,9 +176,14 @@ class Page {
     if (p_ == nullptr) return;
     p_->setFont(record_font(kSmallPt - 1, false));
     const QRectF band(px(kMarginMm), px(297 - kMarginMm + 4), px(210 - 2 * kMarginMm), px(kLineMm));
-    const std::string where = footer_.contest + (footer_.en ? " · definition " : " · định nghĩa ") + footer_.hash;
-    p_->drawText(band, static_cast<int>(Qt::AlignLeft | Qt::AlignVCenter), qs(where));
     const std::string page = (footer_.en ? "Page " : "Trang ") + std::to_string(page_) + "/" + std::to_string(total_);
+    const std::string hash = (footer_.en ? " · definition " : " · định nghĩa ") + footer_.hash;
+    // The page number and the hash are printed whole; a contest title too long for what is left
+    // ends in "…" rather than running under "Trang x/y".
+    const QFontMetricsF m = metrics(p_->font());
+    const double left = band.width() - m.horizontalAdvance(qs(page)) - m.horizontalAdvance(qs(hash)) - px(4);
+    const QString contest = m.elidedText(qs(footer_.contest), Qt::ElideRight, std::max(0.0, left));
+    p_->drawText(band, static_cast<int>(Qt::AlignLeft | Qt::AlignVCenter), contest + qs(hash));
     p_->drawText(band, static_cast<int>(Qt::AlignRight | Qt::AlignVCenter), qs(page));
   }
 
@@ -208,6 +259,11 @@ void lay_out(Page& page, const CountingRecord& r, Lang lang) {
   page.line((en ? "Base of the result (D): " : "Căn cứ tính kết quả (D): ") + std::to_string(r.base) + " (" + r.base_explanation + ")");
   page.line((en ? "Elected with strictly more than half of D: at least " : "Trúng cử khi được quá một nửa D: ít nhất ") +
             std::to_string(r.votes_needed) + (en ? " votes" : " phiếu"));
+  if (r.attendance) {
+    const auto& a = *r.attendance;
+    page.line((en ? "Convened: " : "Triệu tập: ") + std::to_string(a.convened) + (en ? "   Present: " : "   Có mặt: ") + std::to_string(a.convened - a.absent) +
+              (en ? "   Absent for the whole congress: " : "   Vắng mặt cả đại hội: ") + std::to_string(a.absent));
+  }
   page.gap(2);
   page.line(en ? "1. Ballots" : "1. Số phiếu", kBodyPt, true);
   page.line((en ? "Issued: " : "Phát ra: ") + (r.issued ? std::to_string(*r.issued) : (en ? "not entered" : "chưa nhập")) +
@@ -221,10 +277,23 @@ void lay_out(Page& page, const CountingRecord& r, Lang lang) {
   }
   page.gap(2);
   page.line(en ? "2. Votes for each candidate (list order)" : "2. Số phiếu bầu cho từng người (theo thứ tự danh sách)", kBodyPt, true);
-  const std::vector<double> widths{12, 92, 28, 38};
-  page.row({en ? "No." : "STT", en ? "Full name" : "Họ và tên", en ? "Votes" : "Số phiếu", en ? "% of D" : "Tỷ lệ % so với D"}, widths, true);
-  for (std::size_t i = 0; i < r.candidates.size(); ++i) {
-    page.row({std::to_string(i + 1), r.candidates[i].name, std::to_string(r.candidates[i].votes), percent_text(r.candidates[i].percent_of_base, en)}, widths);
+  // A box ballot's record reads both columns out: "đồng ý" (the votes) and "không đồng ý".
+  const bool boxes = !r.candidates.empty() && r.candidates.front().disagree.has_value();
+  if (boxes) {
+    const std::vector<double> widths{12, 62, 24, 36, 36};
+    page.row({en ? "No." : "STT", en ? "Full name" : "Họ và tên", en ? "Agree" : "Đồng ý", en ? "% of D" : "Tỷ lệ % so với D",
+              en ? "Disagree" : "Không đồng ý"},
+             widths, true);
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+      const auto& c = r.candidates[i];
+      page.row({std::to_string(i + 1), c.name, std::to_string(c.votes), percent_text(c.percent_of_base, en), std::to_string(c.disagree.value_or(0))}, widths);
+    }
+  } else {
+    const std::vector<double> widths{12, 92, 28, 38};
+    page.row({en ? "No." : "STT", en ? "Full name" : "Họ và tên", en ? "Votes" : "Số phiếu", en ? "% of D" : "Tỷ lệ % so với D"}, widths, true);
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+      page.row({std::to_string(i + 1), r.candidates[i].name, std::to_string(r.candidates[i].votes), percent_text(r.candidates[i].percent_of_base, en)}, widths);
+    }
   }
   page.gap(3);
   page.line(en ? "3. Elected (by votes, high to low)" : "3. Người trúng cử (theo số phiếu từ cao xuống thấp)", kBodyPt, true);

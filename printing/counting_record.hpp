@@ -16,6 +16,14 @@ struct RecordCandidate {
   std::string name;
   std::int64_t votes = 0;
   double percent_of_base = 0;
+  std::optional<std::int64_t> disagree;  // box ballots: "không đồng ý"
+};
+
+// Who came (election-rules.md §7), as far as the definition knows it: those convened, those
+// absent for the whole congress that the rules take out of D, and so those present.
+struct Attendance {
+  std::int64_t convened = 0;
+  std::int64_t absent = 0;
 };
 
 struct CountingRecord {
@@ -28,6 +36,7 @@ struct CountingRecord {
   std::int64_t base = 0;          // D
   std::string base_explanation;   // how D was computed
   std::int64_t votes_needed = 0;
+  std::optional<Attendance> attendance;  // Party rules; none under the state profile
   std::optional<std::int64_t> issued;
   std::int64_t collected = 0, valid = 0, invalid = 0;
   std::vector<std::pair<std::string, std::int64_t>> invalid_by_reason;

@@ -25,7 +25,8 @@ Result<tally::MemberRow> authorize(tally::CongressDb& db, const Credential& who,
   return member;
 }
 
-Result<void> authorize_two(tally::CongressDb& db, const Credential& first, const Credential& second, const std::string& action) {
+Result<std::pair<tally::MemberRow, tally::MemberRow>> authorize_two(tally::CongressDb& db, const Credential& first, const Credential& second,
+                                                                    const std::string& action) {
   const auto a = authorize(db, first, tally::MemberRole::committee, action);
   if (!a) return tl::unexpected(a.error());
   const auto b = authorize(db, second, tally::MemberRole::committee, action);
@@ -34,7 +35,7 @@ Result<void> authorize_two(tally::CongressDb& db, const Credential& first, const
     return tl::unexpected(Error{"two_members",
                                 {"Cần hai thành viên Ban kiểm phiếu khác nhau cùng đồng ý", "Two different committee members must agree"}, a->name});
   }
-  return {};
+  return std::pair{*a, *b};
 }
 
 Result<tally::SheetRow> rule(tally::CongressDb& db, std::int64_t sheet_id, const std::map<std::string, MarkState>& marks,
@@ -49,10 +50,16 @@ Result<tally::SheetRow> set_aside(tally::CongressDb& db, std::int64_t sheet_id, 
   return db.set_aside(sheet_id, reason, first.name, second.name);
 }
 
-Result<void> enter_issued(tally::CongressDb& db, const std::string& contest_id, std::int64_t issued, const Credential& by) {
-  const auto member = authorize(db, by, tally::MemberRole::committee, "issued");
-  if (!member) return tl::unexpected(member.error());
-  return db.set_issued(contest_id, issued, member->name);
+Result<void> enter_issued(tally::CongressDb& db, const std::string& contest_id, std::int64_t issued, const Credential& by,
+                          const std::optional<Credential>& confirmed_by) {
+  if (!confirmed_by) {
+    const auto member = authorize(db, by, tally::MemberRole::committee, "issued");
+    if (!member) return tl::unexpected(member.error());
+    return db.set_issued(contest_id, issued, member->name);
+  }
+  const auto members = authorize_two(db, by, *confirmed_by, "issued");
+  if (!members) return tl::unexpected(members.error());
+  return db.set_issued(contest_id, issued, members->first.name, members->second.name);
 }
 
 Result<tally::RoundRow> close_round(tally::CongressDb& db, const std::string& contest_id, const Credential& first, const Credential& second) {
@@ -78,6 +85,25 @@ Result<tally::MemberRow> add_member(tally::CongressDb& db, const std::string& na
   const auto consenting = authorize(db, *by, tally::MemberRole::committee, "member_added");
   if (!consenting) return tl::unexpected(consenting.error());
   return db.add_member(name, role, new_pin, consenting->name);
+}
+
+Result<void> protect_key(tally::CongressDb& db, const std::string& passphrase, const std::optional<Credential>& by) {
+  const auto existing = db.members();
+  if (!existing) return tl::unexpected(existing.error());
+  if (existing->empty()) return db.protect_key(passphrase, "");
+  if (!by) {
+    return tl::unexpected(Error{"not_committee",
+                                {"Cần một thành viên Ban kiểm phiếu, với mã PIN của họ", "A committee member is needed, with their PIN"}, db.images_dir()});
+  }
+  const auto member = authorize(db, *by, tally::MemberRole::committee, "key_protected");
+  if (!member) return tl::unexpected(member.error());
+  return db.protect_key(passphrase, member->name);
+}
+
+Result<void> unlock_key(tally::CongressDb& db, const std::string& passphrase, std::int64_t hours) {
+  auto unlocked = db.unlock_key(passphrase, hours);
+  if (!unlocked && unlocked.error().code == "wrong_passphrase") std::this_thread::sleep_for(kWrongPinDelay);
+  return unlocked;
 }
 
 Result<void> record_documents(tally::CongressDb& db, const std::string& kind, const Credential& by, const std::vector<std::string>& paths) {

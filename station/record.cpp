@@ -25,6 +25,19 @@ std::string now_local() {
   return buf;
 }
 
+// Those the rules take out of D for being away for the whole congress (election-rules.md §5):
+// members absent with an approved reason and exempted members not present; convening committee
+// members and official delegates absent with no alternate substituted.
+std::int64_t absent_for_the_whole_congress(const config::Election& election) {
+  const auto& e = election.electorate;
+  switch (election.kind) {
+    case config::CongressKind::members: return e.exempt_absent + e.absent_approved;
+    case config::CongressKind::delegates: return e.committee_absent + e.delegates_absent_unreplaced;
+    case config::CongressKind::conference: break;  // a body's members: its rules say who is excluded, not who is absent
+  }
+  return 0;
+}
+
 std::string csv_field(const std::string& s) {
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -57,6 +70,9 @@ RecordFiles write_reports(const config::Election& election, const std::vector<ta
     record.base_explanation = r.rules == config::RuleProfile::party_190 ? d_explanation(election, lang)
                                                                          : (lang == Lang::en ? "valid ballots" : "số phiếu hợp lệ");
     record.votes_needed = r.votes_needed;
+    if (r.rules == config::RuleProfile::party_190 && election.kind != config::CongressKind::conference) {
+      record.attendance = printing::Attendance{election.electorate.convened, absent_for_the_whole_congress(election)};
+    }
     record.issued = r.issued;
     record.collected = r.collected;
     record.valid = r.valid;
@@ -64,13 +80,13 @@ RecordFiles write_reports(const config::Election& election, const std::vector<ta
     for (const auto& [reason, n] : r.invalid_by_reason) record.invalid_by_reason.emplace_back(std::string(tally::to_string(reason)), n);
     for (const auto& c : r.candidates) {
       const std::string name = contest->find_candidate(c.candidate_id)->name;
-      record.candidates.push_back({name, c.votes, c.percent_of_base});
+      record.candidates.push_back({name, c.votes, c.percent_of_base, c.disagree});
       csv << r.contest_id << ',' << c.candidate_id << ',' << csv_field(name) << ',' << c.votes << ',' << c.percent_of_base << ','
           << (c.elected ? "true" : "false") << ',' << r.round << '\n';
     }
     for (const auto& id : r.elected) {
       const auto it = std::find_if(r.candidates.begin(), r.candidates.end(), [&](const auto& c) { return c.candidate_id == id; });
-      record.elected.push_back({contest->find_candidate(id)->name, it->votes, it->percent_of_base});
+      record.elected.push_back({contest->find_candidate(id)->name, it->votes, it->percent_of_base, it->disagree});
     }
     for (const auto& id : r.tied) record.tied.push_back(contest->find_candidate(id)->name);
     record.seats_unfilled = r.seats_unfilled;

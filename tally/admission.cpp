@@ -62,13 +62,13 @@ std::vector<std::string> reason_codes(const std::vector<WaitReason>& reasons) {
   return out;
 }
 
-std::string say(const WaitReason& reason, const config::Election& election, Lang lang) {
+std::string say(const WaitReason& reason, const config::Election& election, std::string_view contest_id, Lang lang) {
   using words::Kind;
   switch (reason.kind) {
     case WaitKind::unclear: {
       std::string name = reason.subject;
-      for (const auto& c : election.contests) {
-        if (const auto* person = c.find_candidate(reason.subject)) name = person->name;
+      if (const auto* contest = election.find_contest(std::string(contest_id))) {
+        if (const auto* person = contest->find_candidate(reason.subject)) name = person->name;
       }
       return words::say(Kind::wait_reason, "unclear", lang) + ": " + name;
     }

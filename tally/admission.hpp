@@ -44,8 +44,10 @@ struct WaitReason {
 std::optional<WaitReason> parse_wait_reason(std::string_view code);
 std::vector<std::string> reason_codes(const std::vector<WaitReason>& reasons);
 
-// The reason in words (the catalogue's), with the candidate's name where it names one.
-std::string say(const WaitReason& reason, const config::Election& election, Lang lang);
+// The reason in words (the catalogue's), with the candidate's name where it names one: the name
+// in the sheet's own contest (candidate ids repeat across contests: c01 of one list is not c01 of
+// the next).
+std::string say(const WaitReason& reason, const config::Election& election, std::string_view contest_id, Lang lang);
 
 // Where a recognised side's ballot belongs: the round whose layout printed it, if any.
 struct RoundPlace {

@@ -21,6 +21,9 @@ enum class AuditEvent {
   sign_in_refused, // a wrong PIN was given for a member
   documents_written, // ballots printed or a counting record written: what, by whom, each file's SHA-256
   pin_refused,   // a wrong PIN (or a locked member) for an action that changes the count or its record
+  key_protected, // the station key was encrypted at rest under the committee's passphrase (or re-encrypted under a new one), and by whom
+  key_unlocked,  // the passphrase was given: the station key is held unlocked for the session, and for how long
+  key_locked,    // the unlocked key was dropped before its time (`kiemphieu key lock`)
 };
 
 constexpr std::string_view to_string(AuditEvent e) {
@@ -41,6 +44,9 @@ constexpr std::string_view to_string(AuditEvent e) {
     case AuditEvent::sign_in_refused: return "sign_in_refused";
     case AuditEvent::documents_written: return "documents_written";
     case AuditEvent::pin_refused: return "pin_refused";
+    case AuditEvent::key_protected: return "key_protected";
+    case AuditEvent::key_unlocked: return "key_unlocked";
+    case AuditEvent::key_locked: return "key_locked";
   }
   return "?";
 }

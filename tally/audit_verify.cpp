@@ -27,6 +27,7 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
     std::map<std::int64_t, internal::BatchEndedEntry> batch_ended;
     std::map<std::string, internal::MemberAddedEntry> member_events;           // name → its member_added entry
     std::map<std::string, std::string> registered;               // name → role, as the log has registered them so far
+    std::map<std::pair<std::string, int>, std::int64_t> issued_entered;  // (contest, round) → the figure the log last entered
     bool head_found = false;
     const auto round_key = [](const Json& p) { return std::pair<std::string, int>{p.value("contest_id", ""), p.value("round", 1)}; };
     auto q = db.prepare("SELECT seq, at, type, payload, prev_hash, hash, signature FROM audit ORDER BY seq");
@@ -102,11 +103,29 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
       // around it names whoever its maker wished).
       std::vector<std::string> acting;
       if (type == to_string(AuditEvent::issued) || type == to_string(AuditEvent::documents_written)) acting.push_back(p.value("by", ""));
+      if (type == to_string(AuditEvent::issued)) {
+        // A figure already entered is changed only by two different members.
+        const auto e = p.get<internal::IssuedEntry>();
+        const auto key = std::pair{e.contest_id, e.round};
+        const auto before = issued_entered.find(key);
+        if (before != issued_entered.end() && before->second != e.issued) {
+          if (e.confirmed_by.empty() || e.confirmed_by == e.by) {
+            note(seq, "entry " + std::to_string(seq) + " (issued) changes ballots issued for " + e.contest_id + " from " + std::to_string(before->second) +
+                          " to " + std::to_string(e.issued) + " with one member");
+          } else {
+            acting.push_back(e.confirmed_by);
+          }
+        }
+        issued_entered[key] = e.issued;
+      }
       if (type == to_string(AuditEvent::adjudication) || type == to_string(AuditEvent::round_opened) || type == to_string(AuditEvent::round_closed)) {
         for (const auto& m : p.value("members", Json::array())) acting.push_back(m.is_string() ? m.get<std::string>() : std::string());
         if (acting.size() != 2 || acting[0] == acting[1]) note(seq, "entry " + std::to_string(seq) + " (" + type + ") does not name two different members");
       }
-      if (type == to_string(AuditEvent::member_added) && !(registered.empty() && p.value("by", "").empty())) acting.push_back(p.value("by", ""));
+      if ((type == to_string(AuditEvent::member_added) || type == to_string(AuditEvent::key_protected)) &&
+          !(registered.empty() && p.value("by", "").empty())) {
+        acting.push_back(p.value("by", ""));
+      }
       for (const auto& name : acting) {
         const auto it = registered.find(name);
         if (it == registered.end()) {

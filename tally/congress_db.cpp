@@ -14,12 +14,18 @@
 #include "common/files.hpp"
 #include "config/names.hpp"
 #include "tally/internal/congress_impl.hpp"
+#include "tally/internal/kernel_keyring.hpp"
 
 namespace kp::tally {
 namespace internal {
 
 Error db_error(const std::string& where, const std::string& what) {
   return Error{"database_error", {"Lỗi cơ sở dữ liệu đại hội: " + what, "Congress database error: " + what}, where};
+}
+
+Error db_error(const std::string& where, const std::exception& e) {
+  if (const auto* key = dynamic_cast<const KeyNotAtHand*>(&e)) return key->error();
+  return db_error(where, std::string(e.what()));
 }
 
 std::string now_utc() {
@@ -163,7 +169,7 @@ std::string CongressDb::key_fingerprint() const { return internal::key_fingerpri
 std::string CongressDb::public_key_pem() const { return impl_->public_pem; }
 
 Result<std::string> CongressDb::sign(const std::string& message) const {
-  if (impl_->private_pem.empty()) return fail("no_key", {"Thiếu khóa của trạm", "The station key is missing"}, impl_->path + ".key");
+  if (impl_->private_pem.empty()) return tl::unexpected(impl_->key_not_at_hand());
   return internal::sign_hex(impl_->private_pem, message);
 }
 
@@ -174,7 +180,11 @@ bool station_signature_valid(const std::string& public_pem, const std::string& m
 std::string station_key_fingerprint(const std::string& public_pem) { return internal::key_fingerprint(public_pem); }
 std::string CongressDb::images_dir() const { return impl_->images().string(); }
 
-Result<CongressDb> CongressDb::create(const std::string& path, const std::string& election_toml, const std::string& source_name) {
+Result<CongressDb> CongressDb::create(const std::string& path, const std::string& election_toml, const std::string& source_name,
+                                     const std::string& passphrase) {
+  if (!passphrase.empty()) {
+    if (auto ok = internal::check_passphrase(passphrase); !ok) return tl::unexpected(ok.error());
+  }
   if (fs::exists(path)) {
     return fail("already_exists", {"Tệp cơ sở dữ liệu đã có: không ghi đè một đại hội", "The database file exists: a congress is never overwritten"},
                 path);
@@ -191,12 +201,16 @@ Result<CongressDb> CongressDb::create(const std::string& path, const std::string
     const auto key = internal::generate_key();
     impl->private_pem = key.private_pem;
     impl->public_pem = key.public_pem;
+    impl->key_protected = !passphrase.empty();
     fs::create_directories(impl->images());
-    // The private key is readable by the counting account only.
-    const int fd = ::open((path + ".key").c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0 || ::write(fd, key.private_pem.data(), key.private_pem.size()) != static_cast<ssize_t>(key.private_pem.size()) ||
-        ::fsync(fd) != 0 || ::close(fd) != 0) {
-      return fail("write_failed", {"Không ghi được khóa của trạm", "Cannot write the station key"}, path + ".key");
+    // The private key is readable by the counting account only; with a passphrase it is
+    // encrypted before it is ever written.
+    if (fs::exists(path + ".key")) {
+      return fail("already_exists", {"Đã có tệp khóa trạm: không ghi đè", "A station key file exists: it is never overwritten"}, path + ".key");
+    }
+    if (auto written = internal::write_key_file(path + ".key", passphrase.empty() ? key.private_pem : internal::encrypt_private_pem(key.private_pem, passphrase));
+        !written) {
+      return tl::unexpected(written.error());
     }
     impl->db = std::make_unique<Database>(path, true);
     Transaction tx(*impl->db);
@@ -266,11 +280,12 @@ Result<CongressDb> CongressDb::create(const std::string& path, const std::string
     }
     impl->append(internal::InitEntry{loaded->election->id, loaded->election->content_hash, internal::key_fingerprint(key.public_pem), kSchemaVersion,
                                      first_rounds});
+    if (impl->key_protected) impl->append(internal::KeyProtectedEntry{});
     tx.commit();
     impl->load_rounds();
     return CongressDb(std::move(impl));
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(path, e.what()));
+    return tl::unexpected(db_error(path, e));
   }
 }
 
@@ -298,7 +313,18 @@ Result<CongressDb> CongressDb::open(const std::string& path) {
     if (!loaded) return tl::unexpected(db_error(path, "the stored election definition does not load"));
     impl->election = loaded->election;
     impl->public_pem = meta["public_key"];
-    if (fs::exists(path + ".key")) impl->private_pem = read_file_bytes(path + ".key");
+    if (fs::exists(path + ".key")) {
+      std::string stored = read_file_bytes(path + ".key");
+      if (internal::is_encrypted_pem(stored)) {
+        // Encrypted at rest: at hand only when the committee has unlocked it this session, and
+        // only if what the kernel holds is this congress's key.
+        impl->key_protected = true;
+        const auto held = internal::keyring_read(internal::keyring_description(internal::key_fingerprint(impl->public_pem)));
+        if (held && internal::public_pem_of(*held) == impl->public_pem) impl->private_pem = *held;
+      } else {
+        impl->private_pem = std::move(stored);
+      }
+    }
     impl->load_rounds();
     // Half-written images of a process that was killed (".tmp-NAME-PID", the process gone) are
     // garbage: their sheets were never recorded, and the next attempt writes them again.
@@ -312,7 +338,7 @@ Result<CongressDb> CongressDb::open(const std::string& path) {
     }
     return CongressDb(std::move(impl));
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(path, e.what()));
+    return tl::unexpected(db_error(path, e));
   }
 }
 
@@ -323,7 +349,7 @@ Result<std::vector<SheetRow>> CongressDb::sheets() const {
     while (q.step()) out.push_back(impl_->row_from(q));
     return out;
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -334,7 +360,7 @@ Result<SheetRow> CongressDb::sheet(std::int64_t id) const {
     if (!q.step()) return fail("unknown_sheet", {"Không có tờ phiếu số " + std::to_string(id), "No sheet " + std::to_string(id)});
     return impl_->row_from(q);
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -344,7 +370,7 @@ Result<std::string> CongressDb::head() const {
     if (!q.step()) return std::string("0:") + kGenesis;
     return std::to_string(q.integer(0)) + ":" + q.text(1);
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -354,7 +380,7 @@ Result<std::int64_t> CongressDb::last_event() const {
     q.step();
     return q.integer(0);
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 

@@ -133,10 +133,26 @@ struct CountSummary {
   std::vector<std::string> provisional_because;  // every round's reasons, each once, in the catalogue's order
 };
 
+// Where the station key stands. `plain`: DB.key holds it in the clear (as `kiemphieu init` writes
+// it unless asked to protect it). `locked`: DB.key is encrypted and nobody has unlocked it, so the
+// station reads and shows but records nothing. `unlocked`: encrypted at rest, held unlocked by the
+// kernel for this account until its time runs out or `key lock`. `absent`: no DB.key (an
+// auditor's copy).
+enum class KeyState { plain, locked, unlocked, absent };
+
+// A passphrase shorter than this is refused: with scrypt's cost per guess (signing.hpp), twelve
+// characters of a sentence put guessing out of reach of the hours a copied key is worth.
+inline constexpr std::size_t kMinPassphraseCharacters = 12;
+// How long an unlocked key is held unless the committee says otherwise: a congress's day.
+inline constexpr std::int64_t kDefaultUnlockHours = 12;
+inline constexpr std::int64_t kMaxUnlockHours = 72;
+
 class CongressDb {
  public:
-  // Creates DB, its image folder (DB.images) and the station key (DB.key, owner-only).
-  static Result<CongressDb> create(const std::string& path, const std::string& election_toml, const std::string& source_name);
+  // Creates DB, its image folder (DB.images) and the station key (DB.key, owner-only). With a
+  // passphrase the key is written encrypted under it and never touches the disk in the clear.
+  static Result<CongressDb> create(const std::string& path, const std::string& election_toml, const std::string& source_name,
+                                   const std::string& passphrase = {});
   static Result<CongressDb> open(const std::string& path);
   ~CongressDb();
   CongressDb(CongressDb&&) noexcept;
@@ -149,6 +165,19 @@ class CongressDb {
   // with. Fails "no_key" when the key is not at hand.
   [[nodiscard]] Result<std::string> sign(const std::string& message) const;
   [[nodiscard]] std::string images_dir() const;
+
+  [[nodiscard]] KeyState key_state() const;
+  // Seconds until the kernel drops the unlocked key; nothing unless `unlocked`.
+  [[nodiscard]] std::optional<std::int64_t> key_seconds_left() const;
+  // Encrypts DB.key under `passphrase` (logged `key_protected`, naming `by`, whom the station
+  // layer has checked); with the key already protected and unlocked, re-encrypts it under a new
+  // one. The clear file is overwritten before it is replaced.
+  Result<void> protect_key(const std::string& passphrase, const std::string& by);
+  // With the right passphrase, holds the key unlocked in the kernel's keyring for `hours`
+  // (logged `key_unlocked`); a wrong one is refused after a delay, like a wrong PIN.
+  Result<void> unlock_key(const std::string& passphrase, std::int64_t hours);
+  // Drops the unlocked key now (logged `key_locked` first, while it can still sign).
+  Result<void> lock_key();
 
   Result<IngestOutcome> ingest(const SheetInput& sheet);
   // Writes an image durably into the image store under its SHA-256 (the file there is reused
@@ -163,7 +192,10 @@ class CongressDb {
   Result<std::vector<IngestOutcome>> ingest_batch(const std::vector<SheetInput>& sheets);
 
   // Ballots issued for the contest's open round.
-  Result<void> set_issued(const std::string& contest_id, std::int64_t issued, const std::string& entered_by);
+  // Changing a figure already entered for the open round takes a second committee member
+  // (`confirmed_by`), as every decision that moves a result does: one member's slip cannot turn
+  // 148 into 0.
+  Result<void> set_issued(const std::string& contest_id, std::int64_t issued, const std::string& entered_by, const std::string& confirmed_by = {});
 
   [[nodiscard]] Result<std::vector<RoundRow>> rounds() const;
   // Closes the contest's open round: refused while a sheet of it waits, a serial is counted

@@ -98,7 +98,7 @@ Result<CongressDb::ExportSummary> CongressDb::export_cvr(const std::string& dir,
     Json manifest{{"election_id", impl_->election->id}, {"election_hash", impl_->election->content_hash}, {"records", files},
                   {"merkle_root", summary.merkle_root}, {"key_fingerprint", key_fingerprint()}, {"public_key", impl_->public_pem},
                   {"log_head", summary.log_head}, {"for", outside ? "outside" : "committee"}};
-    if (impl_->private_pem.empty()) return fail("no_key", {"Thiếu khóa của trạm", "The station key is missing"}, impl_->path + ".key");
+    if (impl_->private_pem.empty()) return tl::unexpected(impl_->key_not_at_hand());
     manifest["signature"] = internal::sign_hex(impl_->private_pem, summary.merkle_root);
     summary.manifest_path = (fs::path(dir) / "manifest.json").string();
     if (!write_durably(summary.manifest_path, manifest.dump(1))) return fail("write_failed", {"Không ghi được tệp", "Cannot write the file"}, summary.manifest_path);
@@ -107,7 +107,7 @@ Result<CongressDb::ExportSummary> CongressDb::export_cvr(const std::string& dir,
     tx.commit();
     return summary;
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 

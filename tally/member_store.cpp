@@ -58,7 +58,7 @@ Result<MemberRow> CongressDb::add_member(const std::string& raw_name, MemberRole
     tx.commit();
     return row;
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -69,7 +69,7 @@ Result<std::vector<MemberRow>> CongressDb::members() const {
     while (q.step()) out.push_back({q.text(0), parse_member_role(q.text(1)).value_or(MemberRole::committee), q.text(2), q.text(3)});
     return out;
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -84,7 +84,7 @@ Result<MemberRow> CongressDb::check_pin(const std::string& raw_name, const std::
     }
     return MemberRow{name, parse_member_role(q.text(0)).value_or(MemberRole::committee), q.text(2), q.text(3)};
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -109,7 +109,7 @@ Result<MemberRow> CongressDb::authenticate(const std::string& raw_name, const st
                   name);
     }
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
   auto member = check_pin(name, pin);
   if (!member && member.error().code == "wrong_pin") {

@@ -7,7 +7,7 @@
 
 namespace kp::tally {
 
-Result<void> CongressDb::set_issued(const std::string& contest_id, std::int64_t issued, const std::string& entered_by) {
+Result<void> CongressDb::set_issued(const std::string& contest_id, std::int64_t issued, const std::string& entered_by, const std::string& confirmed_by) {
   if (impl_->election->find_contest(contest_id) == nullptr) {
     return fail("unknown_contest", {"Không có cuộc bầu " + contest_id, "No contest " + contest_id}, contest_id);
   }
@@ -20,14 +20,24 @@ Result<void> CongressDb::set_issued(const std::string& contest_id, std::int64_t 
       return fail("round_closed", {"Cuộc bầu " + contest_id + " không có lần bầu nào đang mở", "Contest " + contest_id + " has no open round"}, contest_id);
     }
     const int number = round->row.round;
+    if (round->row.issued && *round->row.issued != issued && (confirmed_by.empty() || confirmed_by == entered_by)) {
+      return fail("issued_change_needs_second",
+                  {"Đã ghi " + std::to_string(*round->row.issued) + " phiếu phát ra: thay bằng " + std::to_string(issued) +
+                       " cần thêm một thành viên Ban kiểm phiếu khác xác nhận",
+                   std::to_string(*round->row.issued) + " ballots issued are entered: changing that to " + std::to_string(issued) +
+                       " needs a second, different committee member to confirm"},
+                  contest_id);
+    }
     Transaction tx(*impl_->db);
     impl_->db->prepare("UPDATE rounds SET issued = ? WHERE contest_id = ? AND round = ?").bind(1, issued).bind(2, contest_id).bind(3, std::int64_t{number}).run();
-    impl_->append(internal::IssuedEntry{contest_id, number, issued, entered_by});
+    internal::IssuedEntry entry{contest_id, number, issued, entered_by, {}};
+    if (round->row.issued && *round->row.issued != issued) entry.confirmed_by = confirmed_by;
+    impl_->append(entry);
     tx.commit();
     impl_->load_rounds();
     return {};
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -77,7 +87,7 @@ Result<RoundRow> CongressDb::close_round(const std::string& contest_id, const st
     impl_->load_rounds();
     return impl_->rounds.at({contest_id, number}).row;
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -139,7 +149,7 @@ Result<RoundRow> CongressDb::open_round(const std::string& contest_id, const std
     impl_->load_rounds();
     return impl_->rounds.at({contest_id, number}).row;
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -164,7 +174,7 @@ Result<std::int64_t> CongressDb::start_batch(const std::string& source, const st
     tx.commit();
     return id;
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -186,7 +196,7 @@ Result<void> CongressDb::end_batch(std::int64_t batch_id, const std::string& rea
     tx.commit();
     return {};
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 

@@ -47,6 +47,7 @@ BallotVerdict judge(const config::Contest& contest, const BallotRecord& ballot, 
     v.valid = false;
     v.reason = r;
     v.supported.clear();
+    v.opposed.clear();
     return v;
   };
   if (ballot.flags.count(SheetFlag::no_stamp)) return invalid(InvalidReason::not_issued);
@@ -62,6 +63,7 @@ BallotVerdict judge(const config::Contest& contest, const BallotRecord& ballot, 
       if (state == MarkState::kept) v.supported.push_back(candidate.id);
     } else {
       if (state == MarkState::agree) v.supported.push_back(candidate.id);
+      if (state == MarkState::disagree) v.opposed.push_back(candidate.id);
       if (names == 1 && (state == MarkState::both || state == MarkState::none)) single_undecided = true;
     }
   }
@@ -81,8 +83,8 @@ ContestResult count(const config::Election& election, const config::Contest& con
   r.round = contest.round;
   r.rules = rules.profile;
   r.issued = issued;
-  std::map<std::string, std::int64_t> votes;
-  for (const auto& c : contest.candidates) votes[c.id] = 0;
+  std::map<std::string, std::int64_t> votes, disagree;
+  for (const auto& c : contest.candidates) votes[c.id] = disagree[c.id] = 0;
   for (const auto& ballot : ballots) {
     if (ballot.contest_id != contest.id) continue;
     ++r.collected;
@@ -94,6 +96,7 @@ ContestResult count(const config::Election& election, const config::Contest& con
     }
     ++r.valid;
     for (const auto& id : v.supported) ++votes[id];
+    for (const auto& id : v.opposed) ++disagree[id];
   }
   r.base = rules.threshold_on_membership ? config::membership_base(election.electorate, election.kind) : r.valid;
   // "Quá một nửa": strictly more than half of D.
@@ -102,6 +105,7 @@ ContestResult count(const config::Election& election, const config::Contest& con
     CandidateResult cr;
     cr.candidate_id = c.id;
     cr.votes = votes[c.id];
+    if (contest.ballot == BallotForm::box) cr.disagree = disagree[c.id];
     cr.percent_of_base = r.base > 0 ? std::round(10000.0 * static_cast<double>(cr.votes) / static_cast<double>(r.base)) / 100.0 : 0;
     r.candidates.push_back(cr);
   }

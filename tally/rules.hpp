@@ -42,6 +42,7 @@ struct BallotVerdict {
   bool valid = false;
   std::optional<InvalidReason> reason;
   std::vector<std::string> supported;  // candidate ids this ballot votes for, when valid
+  std::vector<std::string> opposed;    // box ballots: candidate ids whose "không đồng ý" box it marks, when valid
 };
 
 BallotVerdict judge(const config::Contest& contest, const BallotRecord& ballot, const RuleSettings& rules);
@@ -51,6 +52,9 @@ struct CandidateResult {
   std::int64_t votes = 0;
   double percent_of_base = 0;  // of D, two decimals
   bool elected = false;
+  // Box ballots only: valid ballots marking "không đồng ý" for this name (the record prints it
+  // beside the votes, as the committee reads both columns out).
+  std::optional<std::int64_t> disagree;
 };
 
 enum class NextStep { none, tie_round, further_round };

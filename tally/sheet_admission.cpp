@@ -128,7 +128,7 @@ Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<Sh
     tx.commit();
     return outcomes;
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -199,7 +199,7 @@ Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<st
     row->flags = flags;
     return *row;
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 
@@ -224,7 +224,7 @@ Result<SheetRow> CongressDb::set_aside(std::int64_t sheet_id, const std::string&
     row->flags.clear();
     return *row;
   } catch (const std::exception& e) {
-    return tl::unexpected(db_error(impl_->path, e.what()));
+    return tl::unexpected(db_error(impl_->path, e));
   }
 }
 

@@ -52,19 +52,30 @@ TEST(Admission, WaitReasonsReadBackFromTheirStoredSpelling) {
 
 TEST(Admission, EveryReasonIsSaidInBothLanguagesWithTheCandidatesName) {
   const auto election = test::example_election();
-  EXPECT_EQ(say({WaitKind::unclear, "c01"}, *election, Lang::vi), "chưa rõ: Nguyễn Văn An");
-  EXPECT_EQ(say({WaitKind::unclear, "c01"}, *election, Lang::en), "unclear: Nguyễn Văn An");
-  EXPECT_EQ(say({WaitKind::flag, "no_stamp"}, *election, Lang::vi), words::say(SheetFlag::no_stamp, Lang::vi));
-  EXPECT_EQ(say({WaitKind::missing_side, "back"}, *election, Lang::en), "the other side of the ballot has not arrived (back)");
+  EXPECT_EQ(say({WaitKind::unclear, "c01"}, *election, "bch", Lang::vi), "chưa rõ: Nguyễn Văn An");
+  EXPECT_EQ(say({WaitKind::unclear, "c01"}, *election, "bch", Lang::en), "unclear: Nguyễn Văn An");
+  EXPECT_EQ(say({WaitKind::flag, "no_stamp"}, *election, "bch", Lang::vi), words::say(SheetFlag::no_stamp, Lang::vi));
+  EXPECT_EQ(say({WaitKind::missing_side, "back"}, *election, "bch", Lang::en), "the other side of the ballot has not arrived (back)");
   for (const auto kind : {WaitKind::unclear, WaitKind::flag, WaitKind::duplicate_serial, WaitKind::missing_side, WaitKind::round_closed,
                           WaitKind::unknown_round, WaitKind::rejected}) {
     const WaitReason r{kind, kind == WaitKind::flag ? "write_in" : (kind == WaitKind::missing_side ? "back" : "")};
     for (const auto lang : {Lang::vi, Lang::en}) {
-      const std::string said = say(r, *election, lang);
+      const std::string said = say(r, *election, "bch", lang);
       EXPECT_FALSE(said.empty());
       EXPECT_EQ(said.find('_'), std::string::npos) << "a code shown instead of words: " << said;
     }
-    EXPECT_NE(say(r, *election, Lang::vi), say(r, *election, Lang::en));
+    EXPECT_NE(say(r, *election, "bch", Lang::vi), say(r, *election, "bch", Lang::en));
+  }
+}
+
+// Candidate ids repeat across contests (c03 of the committee's list is not c03 of the delegates'):
+// an unclear mark names the person of the sheet's own contest.
+TEST(Admission, AnUnclearMarkNamesTheCandidateOfItsOwnContest) {
+  const auto election = test::example_election();
+  for (const auto& contest : election->contests) {
+    for (const auto& candidate : contest.candidates) {
+      EXPECT_EQ(say({WaitKind::unclear, candidate.id}, *election, contest.id, Lang::vi), "chưa rõ: " + candidate.name) << contest.id << " " << candidate.id;
+    }
   }
 }
 

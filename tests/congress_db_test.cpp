@@ -172,6 +172,16 @@ TEST(CongressDb, ResultsBecomeFinalOnlyWhenNothingWaits) {
   // The registered committee signs it, each member named on their line.
   for (const auto* member : {"Lê Văn A", "Trần Thị B", "Thư ký"}) EXPECT_THAT(text.out, HasSubstr(member));
   EXPECT_THAT(text.out, HasSubstr("Trang 1/"));
+  // Who came (election-rules.md §7): 150 convened, 2 delegates absent with no alternate.
+  EXPECT_THAT(text.out, HasSubstr("Triệu tập: 150 Có mặt: 148 Vắng mặt cả đại hội: 2"));
+  EXPECT_THAT(text.out, Not(HasSubstr("Không đồng ý")));
+  // The secretary's single-name box ballot reads out both columns.
+  const auto box = test::run_command("pdftotext -enc UTF-8 " + test::quote_arg((out / "bi-thu-bien-ban.pdf").string()) + " -");
+  EXPECT_THAT(box.out, HasSubstr("Không đồng ý"));
+  const auto* secretary = &summary->results.back();
+  ASSERT_EQ(secretary->contest_id, "bi-thu");
+  ASSERT_TRUE(secretary->candidates.front().disagree.has_value());
+  EXPECT_LE(secretary->candidates.front().votes + *secretary->candidates.front().disagree, secretary->valid);
   const auto json = nlohmann::json::parse(test::read_file(out / "results.json"));
   EXPECT_EQ(json["final"], true);
   EXPECT_THAT(test::read_file(out / "results.csv"), HasSubstr("bch,c01,\"Nguyễn Văn An\","));

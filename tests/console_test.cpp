@@ -6,6 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <fstream>
+#include <memory>
 #include <thread>
 
 #include <filesystem>
@@ -221,6 +224,131 @@ TEST(Console, AnObserverRefusesAFakeStation) {
   const auto unpinned = test::run_cli("console --observe " + url);
   EXPECT_EQ(unpinned.exit_code, 2);
   EXPECT_THAT(unpinned.err, HasSubstr("--station-key"));
+}
+
+// A raw WebSocket client on loopback, as a hostile program on the congress network would be:
+// the opening handshake by hand, then whatever it likes.
+struct RawClient {
+  int fd = -1;
+  explicit RawClient(int port) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return;
+    const std::string hello = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    (void)::send(fd, hello.data(), hello.size(), MSG_NOSIGNAL);
+  }
+  ~RawClient() { ::close(fd); }
+  RawClient(const RawClient&) = delete;
+  RawClient& operator=(const RawClient&) = delete;
+  // What the station sent until `wanted` appears in it, it hangs up (`closed`), or `seconds` pass.
+  std::string read_for(double seconds, bool* closed = nullptr, const std::string& wanted = {}) {
+    std::string got;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < until) {
+      timeval tv{0, 100000};
+      ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      char buffer[4096];
+      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+        if (closed != nullptr) *closed = true;
+        break;
+      }
+      if (n > 0) got.append(buffer, static_cast<std::size_t>(n));
+      if (!wanted.empty() && got.find(wanted) != std::string::npos) break;
+    }
+    return got;
+  }
+};
+
+std::int64_t resident_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
+  }
+  return -1;
+}
+
+// One client announcing a 1.9 GB frame and streaming it (it once took the station to 2.3 GB):
+// the station hangs up after the frame's header, long before the stream ends, and its memory
+// does not grow with what was sent.
+TEST(Attack, AnObserverSendingAHugeFrameIsCutOff) {
+  Congress c;
+  ASSERT_TRUE(c.db.has_value());
+  c.ballot(1, {"a", "b"});
+  const int port = free_port();
+  const pid_t pid = start_station(c.path, port);
+  RawClient hostile(port);
+  ASSERT_THAT(hostile.read_for(5, nullptr, "\r\n\r\n"), HasSubstr("101"));  // the handshake is answered as for any observer
+  const std::int64_t before = resident_kib(pid);
+  // FIN + text, masked, 64-bit length 1.9e9, a mask key.
+  std::string header = {'\x81', '\xff'};
+  const std::uint64_t length = 1'900'000'000ULL;
+  for (int shift = 56; shift >= 0; shift -= 8) header.push_back(static_cast<char>((length >> shift) & 0xffU));
+  header += "abcd";
+  ASSERT_EQ(::send(hostile.fd, header.data(), header.size(), MSG_NOSIGNAL), static_cast<ssize_t>(header.size()));
+  const std::string chunk(1 << 16, 'x');
+  std::size_t sent = 0;
+  // 256 MiB at most: far beyond what the socket buffers hold, far below the frame announced.
+  while (sent < (256U << 20U)) {
+    const ssize_t n = ::send(hostile.fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  EXPECT_LT(sent, 256U << 20U) << "the station kept reading a frame it should have refused";
+  const std::int64_t after = resident_kib(pid);
+  EXPECT_LT(after - before, 64 * 1024) << "resident memory grew from " << before << " to " << after << " KiB";
+  // And the station still serves an honest observer.
+  RawClient honest(port);
+  EXPECT_THAT(honest.read_for(5, nullptr, "signature"), HasSubstr("\"signature\""));
+  stop(pid);
+}
+
+// A hall has a few dozen screens: the 65th link is closed at once, the first 64 keep theirs.
+TEST(Attack, TooManyObserversAreTurnedAway) {
+  Congress c;
+  ASSERT_TRUE(c.db.has_value());
+  const int port = free_port();
+  const pid_t pid = start_station(c.path, port);
+  std::vector<std::unique_ptr<RawClient>> hall;
+  for (int i = 0; i < 64; ++i) {
+    hall.push_back(std::make_unique<RawClient>(port));
+    ASSERT_THAT(hall.back()->read_for(5, nullptr, "\r\n\r\n"), HasSubstr("101")) << "observer " << i + 1;
+  }
+  RawClient extra(port);
+  bool closed = false;
+  const std::string said = extra.read_for(5, &closed);
+  EXPECT_TRUE(closed || said.find('\x88') != std::string::npos) << "the 65th observer was let in";
+  bool first_closed = false;
+  (void)hall.front()->read_for(0.5, &first_closed);
+  EXPECT_FALSE(first_closed);
+  stop(pid);
+}
+
+// The hall's projector: one contest at a time in large type, which of them and how many, and when
+// the figures last changed; the next contest follows by itself (and PageDown).
+TEST(Console, TheProjectorShowsOneContestAtATimeAndWhenItWasUpdated) {
+  const test::ScratchDir dir;
+  const std::string db = (dir.path() / "dh.db").string();
+  ASSERT_EQ(test::run_cli("init " + test::quote_arg(db) + " " + test::quote_arg(test::source_path("sample_ballots/example-congress.toml"))).exit_code, 0);
+  const auto png = (dir.path() / "projector.png").string();
+  const auto text = (dir.path() / "projector.txt").string();
+  const auto shown = test::run_cli("console " + test::quote_arg(db) + " --projector --screenshot " + test::quote_arg(png) + " --screen-text " + test::quote_arg(text));
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const std::string said = test::read_file(text);
+  EXPECT_THAT(said, HasSubstr("Cuộc bầu 1/4"));
+  EXPECT_THAT(said, HasSubstr("Cập nhật lúc "));
+  EXPECT_THAT(said, HasSubstr("Bầu Ban Chấp hành Đảng bộ Khối khóa V"));
+  EXPECT_THAT(said, Not(HasSubstr("Bầu Bí thư Đảng ủy Khối")));
+  EXPECT_THAT(said, Not(HasSubstr("Tạ Thị Ngọc Ánh")));  // nothing from the second contest's list either
+  const auto english = test::run_cli("--lang en console " + test::quote_arg(db) + " --projector --screenshot " + test::quote_arg(png) + " --screen-text " +
+                                     test::quote_arg(text));
+  ASSERT_EQ(english.exit_code, 0) << english.err;
+  EXPECT_THAT(test::read_file(text), HasSubstr("Contest 1/4"));
 }
 
 // The feed's signature, message by message: only what the pinned key signed is opened.

@@ -83,7 +83,8 @@ done
 check_help() {
   local page=$1; shift
   local help
-  help=$(run "$@" --help)
+  # The manual page is the declared (English) text; the help is read in English to match it.
+  help=$(run env KIEMPHIEU_LANG=en "$@" --help)
   while read -r option; do
     [ -z "$option" ] && continue
     grep -qF -- "$option" "$work/$page.txt" || fail "man $page does not document $option of '$*'"

@@ -1,5 +1,6 @@
 // Printed ballots: the PNG matches layout.json to within a pixel at any resolution, the QR code
 // reads back through ZXing, and the PDF is vector with the font embedded and the text correct.
+#include <regex>
 #include <sstream>
 
 #include <gmock/gmock.h>
@@ -177,6 +178,73 @@ TEST(Printing, RenderingIsDeterministic) {
   EXPECT_TRUE(std::equal(a->data(), a->data() + a->row_stride() * a->height(), b->data()));
 }
 
+// Every word pdftotext finds on a page, with its box (points).
+struct Word {
+  double x0, y0, x1, y1;
+  std::string text;
+};
+std::vector<std::vector<Word>> words_by_page(const std::string& pdf) {
+  const auto html = test::run_command("pdftotext -enc UTF-8 -bbox " + test::quote_arg(pdf) + " -").out;
+  std::vector<std::vector<Word>> pages;
+  std::istringstream in(html);
+  const std::regex word(R"re(<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>)re");
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("<page ") != std::string::npos) pages.emplace_back();
+    std::smatch m;
+    if (!pages.empty() && std::regex_search(line, m, word)) {
+      pages.back().push_back({std::stod(m[1]), std::stod(m[2]), std::stod(m[3]), std::stod(m[4]), m[5]});
+    }
+  }
+  return pages;
+}
+
+// A realistic record: a congress name and a contest title of two lines, committee members with
+// long names, a long name in the table. Nothing printed runs into anything else (no two words'
+// boxes overlap, with a quarter point of slack for the font's side bearings) and every word of
+// the long texts is there.
+TEST(CountingRecordPdf, LongTitlesAndNamesWrapOrShrinkAndNeverOverlap) {
+  const test::ScratchDir dir;
+  CountingRecord record;
+  record.issuer = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH";
+  record.congress = "Đại hội đại biểu Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh lần thứ VII, nhiệm kỳ 2025–2030, phiên chính thức";
+  record.date = "2025-08-20";
+  record.contest_title = "Bầu Ban Chấp hành Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh khóa VII, nhiệm kỳ 2025–2030 (lần thứ nhất)";
+  record.seats = 2;
+  record.rules = "party-190";
+  record.base = 148;
+  record.attendance = Attendance{150, 2};
+  record.candidates = {{"Công Tôn Nữ Thị Phương Thảo Hoàng Lan Anh Nguyễn", 80, 54.05, 3}, {"Lê Văn An", 60, 40.54, 20}};
+  record.election_hash = "5317fcdcd5c3f518a93ddbdcdf6dc9145c55d4045614cf10d60b58091445303a";
+  record.committee = {"Công Tôn Nữ Thị Phương Thảo Hoàng", "Nguyễn Thị Ngọc Bích Phượng Hằng", "Trần Văn Bình", "Âu Dương Thị Kim Chi Hồng"};
+  for (const Lang lang : {Lang::vi, Lang::en}) {
+    const auto pdf = (dir.path() / (lang == Lang::vi ? "vi.pdf" : "en.pdf")).string();
+    ASSERT_TRUE(write_counting_record_pdf(record, lang, pdf).has_value());
+    const auto pages = words_by_page(pdf);
+    ASSERT_FALSE(pages.empty());
+    std::string all;
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+      const auto& words = pages[p];
+      for (std::size_t i = 0; i < words.size(); ++i) {
+        all += words[i].text + " ";
+        for (std::size_t j = i + 1; j < words.size(); ++j) {
+          const Word& a = words[i];
+          const Word& b = words[j];
+          const bool overlap = std::min(a.x1, b.x1) - std::max(a.x0, b.x0) > 0.25 && std::min(a.y1, b.y1) - std::max(a.y0, b.y0) > 0.25;
+          EXPECT_FALSE(overlap) << "page " << p + 1 << ": “" << a.text << "” runs into “" << b.text << "”";
+        }
+      }
+    }
+    for (const auto& long_text : {record.congress, record.contest_title}) {
+      std::istringstream each(long_text);
+      for (std::string w; each >> w;) EXPECT_THAT(all, HasSubstr(w + " ")) << w;
+    }
+    for (const auto& member : record.committee) {
+      std::istringstream each(member);
+      for (std::string w; each >> w;) EXPECT_THAT(all, HasSubstr(w));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kp::printing
 
@@ -193,7 +261,7 @@ TEST(CountingRecordPdf, HashesReadBackExactly) {
   record.contest_title = "Bầu Ban Chấp hành (bầu lần 2)";
   record.seats = 1;
   record.rules = "party-190";
-  record.candidates = {{"Nguyễn Thị Phương", 3, 50.0}, {"Trần Văn Fi", 3, 50.0}};
+  record.candidates = {{"Nguyễn Thị Phương", 3, 50.0, {}}, {"Trần Văn Fi", 3, 50.0, {}}};
   record.election_hash = "ffff00fffi";
   record.key_fingerprint = "bfd90c7e6872b2e81fbff44b0879cb1cc6e31283c19f78f6412b2d8ab861f7fb";
   const auto pdf = (dir.path() / "record.pdf").string();
@@ -220,7 +288,7 @@ TEST(CountingRecordPdf, EveryPageNamesItsContestAndTheSignaturesStayTogether) {
   record.seats = 45;
   record.rules = "party-190";
   record.base = 148;
-  for (int i = 0; i < 60; ++i) record.candidates.push_back({"Người thứ " + std::to_string(i + 1), 99, 200.0 / 3});
+  for (int i = 0; i < 60; ++i) record.candidates.push_back({"Người thứ " + std::to_string(i + 1), 99, 200.0 / 3, {}});
   record.election_hash = "5317fcdcd5c3f518a93ddbdcdf6dc9145c55d4045614cf10d60b58091445303a";
   record.committee = {"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"};
   const auto pdf = (dir.path() / "record.pdf").string();

@@ -200,6 +200,20 @@ TEST(Ballots, BoxBallotRows) {
   EXPECT_THAT(s.elected, IsEmpty());  // 2 of D = 4 is not more than half
 }
 
+// The record reads out "không đồng ý" beside the votes on a box ballot: valid ballots only, a row
+// with both boxes is neither; a strike ballot has no such column.
+TEST(Ballots, BoxBallotsCountDisagreeToo) {
+  const auto e = election_of(3, 3, BallotForm::box, 4);
+  const auto r = run(e, {ballot(e, "abd"), ballot(e, "ddn"), ballot(e, "aad"), ballot(e, "ddd", {SheetFlag::no_stamp})});
+  ASSERT_EQ(r.valid, 3);
+  std::vector<std::int64_t> disagree;
+  for (const auto& c : r.candidates) disagree.push_back(c.disagree.value_or(-1));
+  EXPECT_THAT(disagree, ElementsAre(1, 1, 2));
+  EXPECT_THAT(votes(r), ElementsAre(2, 1, 0));
+  const auto strike = election_of(3, 2, BallotForm::strike, 4);
+  EXPECT_FALSE(run(strike, {ballot(strike, "ksk")}).candidates.front().disagree.has_value());
+}
+
 TEST(Reconciliation, IssuedMustCoverCollected) {
   const auto e = election_of(3, 2, BallotForm::strike, 10);
   EXPECT_FALSE(run(e, repeat(e, "kks", 4), 3).reconciliation.ok());

@@ -642,6 +642,15 @@ TEST_F(Tamper, MarksOfACountedSheetAndItsEntryChangedResigned) {
   EXPECT_THAT(verify(paper()), HasSubstr(head_lost()));
 }
 
+TEST_F(Tamper, IssuedChangedByOneMemberResigned) {
+  // With the key: the figure lowered in the table and a matching entry appended, naming one
+  // registered member, as the station would write it if it let one member change a figure.
+  sql("UPDATE rounds SET issued = 0 WHERE contest_id = 'dai-bieu'");
+  append_entry(AuditEvent::issued, Json(internal::IssuedEntry{"dai-bieu", 1, 0, kA, {}}));
+  EXPECT_THAT(verify(), HasSubstr("(issued) changes ballots issued for dai-bieu from "));
+  EXPECT_THAT(verify(), HasSubstr(" to 0 with one member"));
+}
+
 TEST_F(Tamper, WaitingSheetCountedWithoutItsRulingResigned) {
   // The ruling removed (entry and row) and the sheet's own entry made "counted" with the ruled
   // marks: a sheet that waited now looks counted as recognised, but recognition left a mark unclear.

@@ -8,10 +8,14 @@
 #include <QTranslator>
 #include <QFont>
 #include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLineEdit>
+#include <QMessageBox>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QPainter>
 #include <QScrollArea>
+#include <QTime>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QWebSocket>
@@ -27,6 +31,8 @@
 #include <iostream>
 
 #include "common/files.hpp"
+#include "common/words.hpp"
+#include "station/authority.hpp"
 #include "station/observer_feed.hpp"
 #include "tally/congress_db.hpp"
 #include "ui/internal/screens.hpp"
@@ -87,6 +93,11 @@ class ResultsPage : public QWidget {
     scroll_ = new QScrollArea(this);
     scroll_->setWidgetResizable(true);
     outer->addWidget(scroll_);
+    if (options_.projector) {
+      page_timer_.setInterval(kProjectorPageMs);
+      connect(&page_timer_, &QTimer::timeout, this, [this] { turn_page(1); });
+      page_timer_.start();
+    }
   }
 
   // A warning in amber; a plain note (the observer's "read-only") in light blue.
@@ -105,8 +116,30 @@ class ResultsPage : public QWidget {
     const std::string digest = results_view_json(view);
     if (digest == shown_) return false;
     shown_ = digest;
-    show_view(view);
+    view_ = view;
+    // The time the figures last changed, so a hall can tell live figures from a frozen screen.
+    updated_at_ = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+    show_view(view_);
     return true;
+  }
+
+  // Every text on the page as shown (for tests and the screen-text file).
+  [[nodiscard]] QStringList shown_texts() const {
+    QStringList out;
+    if (banner_->isVisible()) out << banner_->text();
+    if (scroll_->widget() != nullptr) {
+      for (const auto* l : scroll_->widget()->findChildren<QLabel*>()) out << l->text();
+    }
+    return out;
+  }
+
+  // The projector shows one contest at a time, every contest in turn (4 contests of 10 to 70
+  // names do not fit one screen in type read from the back rows); PageDown/PageUp turn by hand.
+  void turn_page(int by) {
+    if (view_.contests.empty()) return;
+    const int n = static_cast<int>(view_.contests.size());
+    page_ = ((page_ + by) % n + n) % n;
+    show_view(view_);
   }
 
  protected:
@@ -117,6 +150,12 @@ class ResultsPage : public QWidget {
       showNormal();
     } else if (e->key() == Qt::Key_Q && (e->modifiers() & Qt::ControlModifier)) {
       close();
+    } else if (options_.projector && (e->key() == Qt::Key_PageDown || e->key() == Qt::Key_Right)) {
+      turn_page(1);
+      page_timer_.start();  // a page turned by hand stays its full time
+    } else if (options_.projector && (e->key() == Qt::Key_PageUp || e->key() == Qt::Key_Left)) {
+      turn_page(-1);
+      page_timer_.start();
     } else {
       QWidget::keyPressEvent(e);
     }
@@ -146,7 +185,18 @@ class ResultsPage : public QWidget {
     v->addWidget(label(view.congress, kTitlePt, true, page));
     v->addWidget(label(view.headline, kHeadlinePt, true, page, view.final ? QColor(0x1b, 0x5e, 0x20) : QColor(0xb7, 0x1c, 0x1c)));
     v->addWidget(label(view.sheets, kBodyPt, false, page));
-    for (const auto& c : view.contests) {
+    const int n = static_cast<int>(view.contests.size());
+    if (page_ >= n) page_ = 0;
+    if (!updated_at_.isEmpty()) {
+      QString where = Tr::tr("Cập nhật lúc %1").arg(updated_at_);
+      if (options_.projector && n > 1) {
+        where = Tr::tr("Cuộc bầu %1/%2 · tự chuyển sau %3 giây (PageDown, PageUp)").arg(page_ + 1).arg(n).arg(kProjectorPageMs / 1000) + QStringLiteral(" · ") + where;
+      }
+      v->addWidget(label(us(where), kBodyPt - 1, false, page, QColor(0x42, 0x42, 0x42)));
+    }
+    for (int index = 0; index < n; ++index) {
+      if (options_.projector && index != page_) continue;
+      const auto& c = view.contests[static_cast<std::size_t>(index)];
       v->addSpacing(static_cast<int>(12 * scale));
       v->addWidget(label(c.title + (c.closed ? us(Tr::tr(" — đã kết thúc")) : ""), kTitlePt, true, page));
       v->addWidget(label(c.figures, kBodyPt, false, page));
@@ -176,8 +226,15 @@ class ResultsPage : public QWidget {
     scroll_->setWidget(page);  // the scroll area owns the page and deletes the previous one
   }
 
+  // Twelve seconds a contest: a 70-name list is read in that time, and four contests come round
+  // within a minute.
+  static constexpr int kProjectorPageMs = 12000;
   QLabel* banner_ = nullptr;
   QScrollArea* scroll_ = nullptr;
+  ResultsView view_;
+  QString updated_at_;
+  int page_ = 0;
+  QTimer page_timer_;
   std::string shown_;
 };
 
@@ -359,8 +416,12 @@ class StationConsole : public QMainWindow {
     f2->setContext(Qt::WindowShortcut);
     connect(f2, &QShortcut::activated, sign_, &QPushButton::click);
     auto* projector = new QPushButton(Tr::tr("Màn hình &máy chiếu"), central);
+    // Shown only while the station key is encrypted and nobody has unlocked it this session:
+    // until then the station reads and shows, and records nothing.
+    unlock_ = new QPushButton(Tr::tr("Mở &khóa trạm…"), central);
     bar->addWidget(congress_, 1);
     bar->addWidget(member_);
+    bar->addWidget(unlock_);
     bar->addWidget(sign_);
     bar->addWidget(projector);
     v->addLayout(bar);
@@ -389,6 +450,20 @@ class StationConsole : public QMainWindow {
         PinDialog dialog(station_, PinDialog::Purpose::sign_in, Tr::tr("Đăng nhập để thao tác; mọi thao tác được ghi vào nhật ký với tên người làm."), this);
         dialog.exec();
       }
+    });
+    connect(unlock_, &QPushButton::clicked, this, [this] {
+      auto* db = station_.db();
+      if (db == nullptr) return;
+      bool given = false;
+      const QString passphrase =
+          QInputDialog::getText(this, Tr::tr("Mở khóa trạm"),
+                                Tr::tr("Mật khẩu khóa trạm (Ban kiểm phiếu giữ). Khóa được mở cho phiên làm việc này, %1 giờ.").arg(tally::kDefaultUnlockHours),
+                                QLineEdit::Password, QString(), &given);
+      if (!given) return;
+      if (auto unlocked = station::unlock_key(*db, passphrase.toStdString(), tally::kDefaultUnlockHours); !unlocked) {
+        QMessageBox::warning(this, Tr::tr("Mở khóa trạm"), station_.said(unlocked.error()));
+      }
+      show_identity();  // the log's new entry reaches every screen at the next poll
     });
     connect(projector, &QPushButton::clicked, this, [this] {
       // A second window for the hall's projector: the live results only, large type, full screen.
@@ -446,6 +521,9 @@ class StationConsole : public QMainWindow {
       member_->setText(Tr::tr("Chưa đăng nhập: chỉ xem"));
       sign_->setText(Tr::tr("Đăng &nhập (F2)"));
     }
+    const bool locked = db != nullptr && db->key_state() == tally::KeyState::locked;
+    if (locked) member_->setText(member_->text() + QStringLiteral(" · ") + qs(words::say(words::Kind::key_state, "locked", lang_)));
+    unlock_->setVisible(locked);
     sign_->setEnabled(db != nullptr);
   }
 
@@ -455,6 +533,7 @@ class StationConsole : public QMainWindow {
   QLabel* congress_ = nullptr;
   QLabel* member_ = nullptr;
   QPushButton* sign_ = nullptr;
+  QPushButton* unlock_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   StationResults* results_ = nullptr;
   ScanScreen* scan_ = nullptr;
@@ -522,7 +601,7 @@ int run_console(const ConsoleOptions& options, Lang lang) {
       // Wait for the first results (or give up after 5 s and show the link as it is).
       wait_until([&] { return window.received(); }, 5);
       window.update_banner();
-      return save_screenshot(window, options, window.shown_json(), {}) ? 0 : 1;
+      return save_screenshot(window, options, window.shown_json(), window.shown_texts()) ? 0 : 1;
     }
     return show_window(window, options);
   }
@@ -540,6 +619,15 @@ int run_console(const ConsoleOptions& options, Lang lang) {
       return 1;
     }
   }
+  if (options.unlock_key && station.db() != nullptr) {
+    // The passphrase comes on standard input (first, before a PIN), never as an argument.
+    std::string passphrase;
+    std::getline(std::cin, passphrase);
+    if (auto unlocked = station::unlock_key(*station.db(), passphrase, tally::kDefaultUnlockHours); !unlocked) {
+      std::cerr << us(station.said(unlocked.error())) << '\n';
+      return 1;
+    }
+  }
   if (!options.sign_in.empty()) {
     // The PIN comes on standard input, never as an argument (it would show in the process list).
     std::string pin;
@@ -551,7 +639,7 @@ int run_console(const ConsoleOptions& options, Lang lang) {
   }
   if (options.projector) {
     StationResults window(station, options, lang, true);
-    if (!options.screenshot.empty()) return save_screenshot(window, options, window.shown_json(), {}) ? 0 : 1;
+    if (!options.screenshot.empty()) return save_screenshot(window, options, window.shown_json(), window.shown_texts()) ? 0 : 1;
     return show_window(window, options);
   }
   StationConsole window(station, options, lang);

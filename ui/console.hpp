@@ -38,6 +38,7 @@ struct ConsoleOptions {
   std::string screen;           // the station's screen to show first: results, setup, scan, adjudication, gallery, audit, record
   std::string screen_text;      // with --screenshot: also write every text the screen shows, one per line
   std::string sign_in;          // sign this member in at the start (PIN on standard input)
+  bool unlock_key = false;      // unlock the station key at the start (passphrase on standard input, before the PIN)
   std::string scanner;          // the scanner the scanning screen offers first (a source as `kiemphieu scan` takes it)
   std::string scan_source;      // start a batch from this scanner on the scanning screen (with --screenshot: wait for its end)
   std::string scan_faults;      // with a simulated scanner: its fault script, for training ("jam@5,double_feed@12")

@@ -105,8 +105,8 @@ QString mark_state_text(MarkState state) { return qs(words::say(state, ui_langua
 
 QString flag_text(const std::string& flag) { return qs(words::say(words::Kind::sheet_flag, flag, ui_language())); }
 
-QString wait_reason_text(const tally::WaitReason& reason, const config::Election& election) {
-  return qs(tally::say(reason, election, ui_language()));
+QString wait_reason_text(const tally::WaitReason& reason, const config::Election& election, const std::string& contest_id) {
+  return qs(tally::say(reason, election, contest_id, ui_language()));
 }
 
 void WaitingSheetsModel::set_sheets(const config::Election& election, const std::vector<tally::SheetRow>& sheets) {
@@ -117,7 +117,7 @@ void WaitingSheetsModel::set_sheets(const config::Election& election, const std:
   for (const auto& s : sheets) {
     if (s.status != tally::SheetStatus::waiting) continue;
     QStringList said;
-    for (const auto& r : s.wait_reasons) said << wait_reason_text(r, election);
+    for (const auto& r : s.wait_reasons) said << wait_reason_text(r, election, s.contest_id);
     reason_texts_.push_back(said.join("; "));
     contest_titles_[s.contest_id] = contest_title(election, s.contest_id);
     rows_.push_back(s);

@@ -161,6 +161,9 @@ void SetupScreen::refresh() {
     b->setEnabled(db != nullptr && committee);
     b->setToolTip(committee ? QString() : Tr::tr("Cần một thành viên Ban kiểm phiếu đăng nhập"));
   }
+  // The contest in hand stays selected across the refresh its own change causes (read before the
+  // table is emptied: after, the first contest was selected and the next action went to it).
+  const std::string keep = selected_contest();
   members_->setRowCount(0);
   rounds_->setRowCount(0);
   if (db == nullptr) {
@@ -179,7 +182,6 @@ void SetupScreen::refresh() {
       put(members_, row, 2, m.added_by.empty() ? Tr::tr("(người đầu tiên)") : qs(m.added_by));
     }
   }
-  const std::string keep = selected_contest();
   if (const auto rounds = db->rounds()) {
     for (const auto& r : *rounds) {
       const int row = rounds_->rowCount();
@@ -248,12 +250,13 @@ void SetupScreen::enter_issued() {
   const int row = rounds_->currentRow();
   bool known = false;
   const int stored = rounds_->item(row, 4) != nullptr ? rounds_->item(row, 4)->text().toInt(&known) : 0;
-  if (known && stored != issued_->value() &&
-      QMessageBox::question(this, Tr::tr("Sửa số phiếu phát ra"),
-                            Tr::tr("Số phiếu phát ra đã ghi là %1. Ghi %2 thay cho số đó?").arg(stored).arg(issued_->value())) != QMessageBox::Yes) {
-    return;
+  // Changing a figure already entered takes a second committee member, who sees the change.
+  std::optional<station::Credential> second;
+  if (known && stored != issued_->value()) {
+    second = second_member_agrees(station_, Tr::tr("Sửa số phiếu phát ra: %1 → %2").arg(stored).arg(issued_->value()), this);
+    if (!second) return;
   }
-  const auto done = station::enter_issued(*db, contest, issued_->value(), station_.credential());
+  const auto done = station::enter_issued(*db, contest, issued_->value(), station_.credential(), second);
   message_->setText(done ? Tr::tr("Đã ghi %1 phiếu phát ra.").arg(issued_->value()) : station_.said(done.error()));
 }
 
@@ -281,7 +284,9 @@ void SetupScreen::close_round() {
   auto* db = station_.db();
   const std::string contest = selected_contest();
   if (db == nullptr || contest.empty() || !station_.committee_signed_in()) return;
-  const auto second = second_member_agrees(station_, Tr::tr("Kết thúc lần bầu đang mở của cuộc bầu này và ghi kết quả."), this);
+  const auto* named = db->election().find_contest(contest);
+  const auto second = second_member_agrees(
+      station_, Tr::tr("Kết thúc lần bầu đang mở của cuộc bầu “%1” và ghi kết quả.").arg(named != nullptr ? qs(named->title) : qs(contest)), this);
   if (!second) return;
   const auto closed = station::close_round(*db, contest, station_.credential(), *second);
   message_->setText(closed ? Tr::tr("Đã kết thúc lần bầu %1.").arg(closed->round) : station_.said(closed.error()));

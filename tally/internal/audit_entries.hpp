@@ -29,8 +29,19 @@ struct IssuedEntry {
   int round = 1;
   std::int64_t issued = -1;
   std::string by;
+  std::string confirmed_by;  // a second committee member, when a figure already entered is changed (written only then)
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(IssuedEntry, contest_id, round, issued, by)
+inline void to_json(EntryJson& j, const IssuedEntry& e) {
+  j = EntryJson{{"contest_id", e.contest_id}, {"round", e.round}, {"issued", e.issued}, {"by", e.by}};
+  if (!e.confirmed_by.empty()) j["confirmed_by"] = e.confirmed_by;
+}
+inline void from_json(const EntryJson& j, IssuedEntry& e) {
+  e.contest_id = j.value("contest_id", "");
+  e.round = j.value("round", 1);
+  e.issued = j.value("issued", std::int64_t{-1});
+  e.by = j.value("by", "");
+  e.confirmed_by = j.value("confirmed_by", "");
+}
 
 struct RoundOpenedEntry {
   static constexpr AuditEvent kind = AuditEvent::round_opened;
@@ -211,5 +222,25 @@ inline void from_json(const EntryJson& j, PinRefusedEntry& e) {
   e.action = j.value("action", "");
   e.locked = j.value("locked", false);
 }
+
+struct KeyProtectedEntry {
+  static constexpr AuditEvent kind = AuditEvent::key_protected;
+  std::string by;  // empty when protected at creation, before any member
+  std::string scheme = "pkcs8-scrypt-aes256cbc";
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KeyProtectedEntry, by, scheme)
+
+struct KeyUnlockedEntry {
+  static constexpr AuditEvent kind = AuditEvent::key_unlocked;
+  std::int64_t hours = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KeyUnlockedEntry, hours)
+
+struct KeyLockedEntry {
+  static constexpr AuditEvent kind = AuditEvent::key_locked;
+  bool unused = false;  // the entry itself is the fact
+};
+inline void to_json(EntryJson& j, const KeyLockedEntry& /*e*/) { j = EntryJson::object(); }
+inline void from_json(const EntryJson& /*j*/, KeyLockedEntry& /*e*/) {}
 
 }  // namespace kp::tally::internal

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,22 @@ inline constexpr const char* kMembersTable = R"(
 inline const std::string kGenesis(64, '0');
 
 Error db_error(const std::string& where, const std::string& what);
+// Thrown where an entry must be signed and the station key is not at hand (missing, or
+// encrypted and not unlocked): the error says which and what to do.
+class KeyNotAtHand : public std::runtime_error {
+ public:
+  explicit KeyNotAtHand(Error error) : std::runtime_error(error.message.en), error_(std::move(error)) {}
+  [[nodiscard]] const Error& error() const { return error_; }
+
+ private:
+  Error error_;
+};
+// The committee's passphrase for the station key is long enough (key_store.cpp).
+Result<void> check_passphrase(const std::string& passphrase);
+// Writes DB.key whole, owner-only, durably, overwriting what was there first.
+Result<void> write_key_file(const std::string& key_path, const std::string& text);
+// The error a failed database operation returns: the key's own error when that was the cause.
+Error db_error(const std::string& where, const std::exception& e);
 std::string now_utc();
 // Writes `bytes` to a new file; with `flush`, to the disk before returning.
 bool write_file(const std::filesystem::path& path, std::string_view bytes, bool flush);
@@ -104,7 +121,9 @@ struct CongressDb::Impl {
   enum class Needs { database, database_and_images };
   [[nodiscard]] Result<void> still_in_place(Needs needs) const;
   config::ElectionPtr election;
-  std::string private_pem;  // empty when the station key is not at hand (read-only use)
+  std::string private_pem;  // empty when the station key is not at hand (read-only use, or locked)
+  bool key_protected = false;  // DB.key is encrypted: signing needs `key unlock` first
+  [[nodiscard]] Error key_not_at_hand() const;
   std::string public_pem;
 
   struct RoundState {
@@ -198,7 +217,7 @@ struct CongressDb::Impl {
   [[nodiscard]] fs::path images() const { return fs::path(path + ".images"); }
 
   void append(const AuditEvent type, const Json& payload) {
-    if (private_pem.empty()) throw SqliteError("the station key " + path + ".key is missing: nothing can be recorded");
+    if (private_pem.empty()) throw internal::KeyNotAtHand(key_not_at_hand());
     auto last = db->prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
     std::int64_t seq = 1;
     std::string prev = kGenesis;
@@ -235,7 +254,7 @@ struct CongressDb::Impl {
       tx.commit();
       return {};
     } catch (const std::exception& e) {
-      return tl::unexpected(db_error(path, e.what()));
+      return tl::unexpected(db_error(path, e));
     }
   }
 

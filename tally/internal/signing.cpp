@@ -1,12 +1,17 @@
 #include "tally/internal/signing.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
+#include <string_view>
 #include <stdexcept>
 #include <vector>
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
 
 #include "common/digest.hpp"
 
@@ -23,9 +28,13 @@ std::string bio_text(BIO* bio) {
   return std::string(data, static_cast<std::size_t>(n));
 }
 
+// An encrypted key read without its passphrase must fail, never ask on the terminal (OpenSSL's
+// default when no callback is given).
+int no_passphrase(char* /*buffer*/, int /*size*/, int /*rwflag*/, void* /*user*/) { return -1; }
+
 PKey read_private(const std::string& pem) {
   Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-  PKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+  PKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr), EVP_PKEY_free);
   if (!key) throw std::runtime_error("unreadable private key");
   return key;
 }
@@ -128,5 +137,56 @@ bool verify_hex(const std::string& public_pem, const std::string& message, const
 }
 
 std::string key_fingerprint(const std::string& public_pem) { return sha256_hex(public_pem); }
+
+namespace {
+constexpr std::uint64_t kScryptN = 1U << 14U;
+constexpr std::uint64_t kScryptR = 8;
+constexpr std::uint64_t kScryptP = 4;
+constexpr std::string_view kEncryptedHeader = "-----BEGIN ENCRYPTED PRIVATE KEY-----";
+
+int passphrase_callback(char* buffer, int size, int /*rwflag*/, void* user) {
+  const auto* passphrase = static_cast<const std::string*>(user);
+  if (passphrase->size() > static_cast<std::size_t>(size)) return -1;
+  std::copy(passphrase->begin(), passphrase->end(), buffer);
+  return static_cast<int>(passphrase->size());
+}
+}  // namespace
+
+std::string encrypt_private_pem(const std::string& private_pem, const std::string& passphrase) {
+  const PKey key = read_private(private_pem);
+  using Pkcs8 = std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)>;
+  using Sig = std::unique_ptr<X509_SIG, decltype(&X509_SIG_free)>;
+  using Algor = std::unique_ptr<X509_ALGOR, decltype(&X509_ALGOR_free)>;
+  Pkcs8 info(EVP_PKEY2PKCS8(key.get()), PKCS8_PRIV_KEY_INFO_free);
+  Algor pbe(PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), nullptr, 0, nullptr, kScryptN, kScryptR, kScryptP), X509_ALGOR_free);
+  if (!info || !pbe) throw std::runtime_error("key encryption setup failed");
+  Sig encrypted(PKCS8_set0_pbe(passphrase.data(), static_cast<int>(passphrase.size()), info.get(), pbe.get()), X509_SIG_free);
+  if (!encrypted) throw std::runtime_error("key encryption failed");
+  (void)pbe.release();  // owned by `encrypted` now
+  Bio out(BIO_new(BIO_s_mem()), BIO_free);
+  if (PEM_write_bio_PKCS8(out.get(), encrypted.get()) != 1) throw std::runtime_error("key export failed");
+  return bio_text(out.get());
+}
+
+std::optional<std::string> decrypt_private_pem(const std::string& encrypted_pem, const std::string& passphrase) {
+  Bio in(BIO_new_mem_buf(encrypted_pem.data(), static_cast<int>(encrypted_pem.size())), BIO_free);
+  std::string pass = passphrase;
+  PKey key(PEM_read_bio_PrivateKey(in.get(), nullptr, passphrase_callback, &pass), EVP_PKEY_free);
+  if (!key) return std::nullopt;
+  Bio out(BIO_new(BIO_s_mem()), BIO_free);
+  if (PEM_write_bio_PrivateKey(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) return std::nullopt;
+  return bio_text(out.get());
+}
+
+bool is_encrypted_pem(const std::string& pem) { return pem.rfind(kEncryptedHeader, 0) == 0; }
+
+std::string public_pem_of(const std::string& private_pem) {
+  Bio in(BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size())), BIO_free);
+  PKey key(PEM_read_bio_PrivateKey(in.get(), nullptr, no_passphrase, nullptr), EVP_PKEY_free);
+  if (!key) return {};
+  Bio out(BIO_new(BIO_s_mem()), BIO_free);
+  if (PEM_write_bio_PUBKEY(out.get(), key.get()) != 1) return {};
+  return bio_text(out.get());
+}
 
 }  // namespace kp::tally::internal

@@ -76,7 +76,7 @@ QString candidate_name(const config::Election& election, const std::string& cont
 
 // Plain words for what the program records as codes.
 QString mark_state_text(MarkState state);
-QString wait_reason_text(const tally::WaitReason& reason, const config::Election& election);
+QString wait_reason_text(const tally::WaitReason& reason, const config::Election& election, const std::string& contest_id);
 QString flag_text(const std::string& flag);
 
 // The sheets waiting for the committee, oldest first.

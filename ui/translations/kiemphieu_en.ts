@@ -224,6 +224,30 @@
         <translation>Sign &amp;out (F2)</translation>
     </message>
     <message>
+        <source>Mở &amp;khóa trạm…</source>
+        <translation>&amp;Unlock the station…</translation>
+    </message>
+    <message>
+        <source>Mở khóa trạm</source>
+        <translation>Unlock the station</translation>
+    </message>
+    <message>
+        <source>Mật khẩu khóa trạm (Ban kiểm phiếu giữ). Khóa được mở cho phiên làm việc này, %1 giờ.</source>
+        <translation>The station key's passphrase (held by the committee). The key is unlocked for this session, %1 hours.</translation>
+    </message>
+    <message>
+        <source>Cập nhật lúc %1</source>
+        <translation>Updated at %1</translation>
+    </message>
+    <message>
+        <source>Cuộc bầu %1/%2 · tự chuyển sau %3 giây (PageDown, PageUp)</source>
+        <translation>Contest %1/%2 · turns after %3 seconds (PageDown, PageUp)</translation>
+    </message>
+    <message>
+        <source>Sửa số phiếu phát ra: %1 → %2</source>
+        <translation>Change ballots issued: %1 → %2</translation>
+    </message>
+    <message>
         <source>Chưa đăng nhập: chỉ xem</source>
         <translation>Not signed in: view only</translation>
     </message>
@@ -524,8 +548,8 @@ Station key fingerprint: %4</translation>
         <translation>Writing the ballots…</translation>
     </message>
     <message>
-        <source>Kết thúc lần bầu đang mở của cuộc bầu này và ghi kết quả.</source>
-        <translation>Close this contest&apos;s open round and record its result.</translation>
+        <source>Kết thúc lần bầu đang mở của cuộc bầu “%1” và ghi kết quả.</source>
+        <translation>Close the open round of the contest “%1” and record its result.</translation>
     </message>
     <message>
         <source>Đã kết thúc lần bầu %1.</source>
@@ -695,14 +719,6 @@ Station key fingerprint: %4</translation>
     <message>
         <source>Đang kiểm, chưa công bố ai trúng cử: %1</source>
         <translation>Counting, nobody is declared elected yet: %1</translation>
-    </message>
-    <message>
-        <source>Sửa số phiếu phát ra</source>
-        <translation>Change ballots issued</translation>
-    </message>
-    <message>
-        <source>Số phiếu phát ra đã ghi là %1. Ghi %2 thay cho số đó?</source>
-        <translation>Ballots issued were entered as %1. Enter %2 instead?</translation>
     </message>
     <message>
         <source>Đã lập %1 biên bản (kèm JSON và CSV) trong %2</source>
