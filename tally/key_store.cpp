@@ -1,6 +1,7 @@
 // The station key at rest and in use: plain, or encrypted under the committee's passphrase and
 // held unlocked by the kernel for the session (docs/audit.md, "The station key").
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -30,28 +31,38 @@ Result<void> check_passphrase(const std::string& passphrase) {
   return {};
 }
 
-// Writes the key file whole, owner-only, durably; a file there is first overwritten in place so
-// the clear key does not stay in the blocks it occupied (as far as the file system reuses them).
+// Writes the key file whole, owner-only, durably, and only then lets go of the old one: the new
+// file is written beside it and renamed over it (a process killed at any moment leaves the old
+// key or the new one, never neither). The old file, held open across the rename, is then
+// overwritten with zeros, so the clear key does not stay in the blocks it occupied (as far as
+// the file system writes in place).
 Result<void> write_key_file(const std::string& key_path, const std::string& text) {
-  if (fs::exists(key_path)) {
-    const int old = ::open(key_path.c_str(), O_WRONLY);
-    if (old >= 0) {
-      const auto size = static_cast<std::size_t>(fs::file_size(key_path));
-      const std::string zeros(size, '\0');
-      const bool wiped = ::write(old, zeros.data(), zeros.size()) == static_cast<ssize_t>(zeros.size()) && ::fsync(old) == 0;
-      ::close(old);
-      if (!wiped) return fail("write_failed", {"Không ghi được khóa của trạm", "Cannot write the station key"}, key_path);
-    }
-  }
+  const auto failed = [&] { return fail("write_failed", {"Không ghi được khóa của trạm", "Cannot write the station key"}, key_path); };
+  const int old = ::open(key_path.c_str(), O_WRONLY);
   const std::string temporary = key_path + ".new";
-  fs::remove(temporary);
+  std::error_code ec;
+  fs::remove(temporary, ec);
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   const bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   if (fd >= 0) ::close(fd);
-  std::error_code ec;
   if (!written || (fs::rename(temporary, key_path, ec), ec)) {
     fs::remove(temporary, ec);
-    return fail("write_failed", {"Không ghi được khóa của trạm", "Cannot write the station key"}, key_path);
+    if (old >= 0) ::close(old);
+    return failed();
+  }
+  const int folder = ::open(fs::path(key_path).parent_path().empty() ? "." : fs::path(key_path).parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  if (folder >= 0) {
+    (void)::fsync(folder);  // the rename itself on the disk
+    ::close(folder);
+  }
+  if (old >= 0) {
+    // Best effort: the new key is in place whatever happens here.
+    struct stat st {};
+    if (::fstat(old, &st) == 0) {
+      const std::string zeros(static_cast<std::size_t>(st.st_size), '\0');
+      if (::write(old, zeros.data(), zeros.size()) == static_cast<ssize_t>(zeros.size())) (void)::fsync(old);
+    }
+    ::close(old);
   }
   return {};
 }

@@ -126,7 +126,10 @@ TEST(KeyAtRest, ProtectedLaterByACommitteeMember) {
   EXPECT_FALSE(station::protect_key(*t.db, kPassphrase, station::Credential{"Lê Thị Hoa", test::kPin}).has_value());
   EXPECT_EQ(station::protect_key(*t.db, "ngắn quá", station::Credential{"Nguyễn Văn An", test::kPin}).error().code, "passphrase_too_short");
   EXPECT_EQ(test::read_file(t.path + ".key"), clear);
+  // A second name for the clear file's inode shows what happens to the blocks it had.
+  fs::create_hard_link(t.path + ".key", t.path + ".key.old-inode");
   ASSERT_TRUE(station::protect_key(*t.db, kPassphrase, station::Credential{"Nguyễn Văn An", test::kPin}).has_value());
+  EXPECT_EQ(test::read_file(t.path + ".key.old-inode"), std::string(clear.size(), '\0')) << "the clear key was left in the old file";
   EXPECT_THAT(test::read_file(t.path + ".key"), Not(HasSubstr(clear.substr(28, 40))));
   EXPECT_FALSE(fs::exists(t.path + ".key.new"));
   // The one who protected it still has it at hand; the next program needs the passphrase.
