@@ -91,9 +91,12 @@ void AdjudicationScreen::refresh() {
     queue_->selectRow(row);
     select(row);
   } else {
+    // Nothing waits: the form is emptied too, so no reason or finding of the last ruling stays.
     current_.reset();
     picture_->clear_sheet();
     targets_->setRowCount(0);
+    reason_->clear();
+    for (auto* box : flags_) box->setChecked(false);
   }
 }
 
@@ -136,27 +139,33 @@ void AdjudicationScreen::select(int row) {
 void AdjudicationScreen::rule(bool set_aside) {
   auto* db = station_.db();
   if (db == nullptr || !current_ || !station_.committee_signed_in()) return;
-  if (reason_->text().trimmed().isEmpty()) {
-    message_->setText(Tr::tr("Ghi lý do trước khi quyết định."));
-    reason_->setFocus();
-    return;
-  }
+  // Everything still missing is said at once, not one thing per try.
+  QStringList missing;
+  if (reason_->text().trimmed().isEmpty()) missing << Tr::tr("Ghi lý do trước khi quyết định.");
   std::map<std::string, MarkState> marks;
+  QStringList changes;  // what the second member approves: "Vũ Thị Ân: chưa rõ → gạch"
   for (int r = 0; r < targets_->rowCount(); ++r) {
     const auto* choice = qobject_cast<QComboBox*>(targets_->cellWidget(r, 3));
     const auto state = parse_mark_state(us(choice->currentData().toString()));
-    if (!set_aside && !state) {
-      message_->setText(Tr::tr("Chọn quyết định cho %1.").arg(targets_->item(r, 0)->text()));
-      return;
+    if (!set_aside && !state) missing << Tr::tr("Chọn quyết định cho %1.").arg(targets_->item(r, 0)->text());
+    if (!state) continue;
+    marks[us(targets_->item(r, 0)->data(Qt::UserRole).toString())] = *state;
+    if (targets_->item(r, 1)->text() != mark_state_text(*state)) {
+      changes << targets_->item(r, 0)->text() + QStringLiteral(": ") + targets_->item(r, 1)->text() + QStringLiteral(" → ") + mark_state_text(*state);
     }
-    if (state) marks[us(targets_->item(r, 0)->data(Qt::UserRole).toString())] = *state;
+  }
+  if (!missing.isEmpty()) {
+    message_->setText(missing.join(QStringLiteral(" ")));
+    if (reason_->text().trimmed().isEmpty()) reason_->setFocus();
+    return;
   }
   std::set<SheetFlag> flags;
   for (auto* box : flags_) {
     if (box->isChecked()) flags.insert(*parse_sheet_flag(us(box->property("flag").toString())));
   }
-  const QString what = set_aside ? Tr::tr("Để riêng tờ %1 (không đếm): %2").arg(current_->id).arg(reason_->text())
-                                 : Tr::tr("Quyết định về tờ %1: %2").arg(current_->id).arg(reason_->text());
+  QString what = set_aside ? Tr::tr("Để riêng tờ %1 (không đếm): %2").arg(current_->id).arg(reason_->text())
+                           : Tr::tr("Quyết định về tờ %1: %2").arg(current_->id).arg(reason_->text());
+  if (!set_aside && !changes.isEmpty()) what += QStringLiteral("\n") + changes.join(QStringLiteral("\n"));
   const auto second = second_member_agrees(station_, what, this);
   if (!second) return;
   const std::string me = station_.member()->name, reason = us(reason_->text().trimmed());
