@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <deque>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +27,10 @@ using Json = nlohmann::json;
 
 // A scanner warming up or a slow feeder can be silent this long before the worker is judged hung.
 constexpr auto kWorkerSilence = std::chrono::seconds(90);
+// A worker that has said the batch ended only unloads the backends before it exits, which takes
+// milliseconds (a net backend saying goodbye to saned: well under a second); one still there
+// after this is hung in the unloading and is stopped.
+constexpr auto kWorkerExitGrace = std::chrono::seconds(5);
 
 std::optional<FaultKind> fault_kind(const std::string& name) {
   for (const auto kind : {FaultKind::paper_jam, FaultKind::double_feed, FaultKind::staple, FaultKind::cover_open, FaultKind::page_too_long,
@@ -120,11 +126,23 @@ class Worker {
     }
   }
 
-  // How the worker ended, for the log ("exit 0", "signal 11").
+  // How the worker ended, for the log ("exit 0", "killed by signal 11"); one that said all it had
+  // to say but does not exit is given kWorkerExitGrace, then stopped.
   std::string ending() {
     if (pid_ <= 0) return "stopped";
     int status = 0;
-    if (::waitpid(pid_, &status, 0) != pid_) return "unknown";
+    const auto deadline = std::chrono::steady_clock::now() + kWorkerExitGrace;
+    pid_t waited = 0;
+    while ((waited = ::waitpid(pid_, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (waited == 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      pid_ = -1;
+      return "did not exit and was stopped";
+    }
+    if (waited != pid_) return "unknown";
     pid_ = -1;
     if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
     return "exit " + std::to_string(WEXITSTATUS(status));

@@ -223,6 +223,30 @@ TEST(SaneDriver, ADoubleFeedSensorNamedInTheQuirksFile) {
   EXPECT_EQ(plain_faults[0].kind, FaultKind::paper_jam);
 }
 
+// A worker that has said the batch ended but never exits (sane_exit hanging in dlclose, as the
+// test backend once did here) ends the batch as it said, and is stopped rather than waited for:
+// when listing the device and when scanning.
+TEST(SaneDriver, AWorkerThatHangsAfterTheEndIsStopped) {
+  const test::ScratchDir dir;
+  const auto pid_file = dir.path() / "worker.pid";
+  const auto worker = dir.path() / "hanging-worker";
+  test::write_file(worker, "#!/bin/sh\necho $$ > '" + pid_file.string() + "'\n" +
+                               R"(echo '{"type":"settings","source":"adf_front","dpi":100,"mode":"gray","capabilities":{}}')" "\n"
+                               R"(echo '{"type":"status","kind":"hopper_empty"}')" "\n"
+                               R"(echo '{"type":"end","reason":"hopper_empty"}')" "\n"
+                               "exec sleep 600\n");
+  fs::permissions(worker, fs::perms::owner_all);
+  SourceOptions o = fast();
+  o.sane_worker = worker.string();
+  auto s = open_source("sane:test:0", o);
+  ASSERT_TRUE(s.has_value());
+  const auto events = drain(**s);
+  EXPECT_TRUE(only<Fault>(events).empty());
+  EXPECT_EQ(std::get<BatchEnded>(events.back()).reason, BatchEnd::hopper_empty);
+  const pid_t pid = std::stoi(test::read_file(pid_file));
+  EXPECT_NE(::kill(pid, 0), 0) << "the hanging worker is still running";
+}
+
 // The udev rule lets the counting account open exactly the vendors the quirks file lists, and
 // every IPP-over-USB device.
 TEST(ScannerFiles, UdevRuleAndQuirksFileAgree) {
