@@ -137,9 +137,7 @@ class Worker {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (waited == 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-      pid_ = -1;
+      stop();
       return "did not exit and was stopped";
     }
     if (waited != pid_) return "unknown";
