@@ -79,6 +79,13 @@ struct AdjudicateArgs {
   bool set_aside = false;
 };
 
+struct ConfirmStampsArgs {
+  std::string db_path;
+  std::vector<std::int64_t> sheet_ids;  // empty: every sheet that waits only for its stamp
+  std::string reason;
+  std::vector<std::string> members;
+};
+
 struct RoundArgs {
   std::string db_path;
   std::string contest_id;
@@ -144,6 +151,7 @@ int run_waiting(const DbArgs& args, Lang lang);
 int run_member_add(const MemberArgs& args, Lang lang);
 int run_member_list(const DbArgs& args, Lang lang);
 int run_adjudicate(const AdjudicateArgs& args, Lang lang);
+int run_confirm_stamps(const ConfirmStampsArgs& args, Lang lang);
 int run_results(const DbArgs& args, Lang lang);
 int run_audit_verify(const VerifyArgs& args, Lang lang);
 // With `by`, the record's files go into the audit log with their hashes, naming who wrote them.

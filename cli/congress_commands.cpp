@@ -1,4 +1,4 @@
-// Commands on a congress database: init, ingest, issued, waiting, adjudicate, results, audit.
+// Commands on a congress database: init, ingest, issued, waiting, adjudicate, confirm-stamps, results, audit.
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -336,6 +336,29 @@ int run_adjudicate(const AdjudicateArgs& args, Lang lang) {
   return 0;
 }
 
+int run_confirm_stamps(const ConfirmStampsArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const station::Credential first{args.members.at(0), read_pin(args.members.at(0), lang)};
+  const station::Credential second{args.members.at(1), read_pin(args.members.at(1), lang)};
+  std::vector<std::int64_t> ids = args.sheet_ids;
+  if (ids.empty()) {
+    const auto sheets = db->sheets();
+    if (!reported(sheets, lang)) return 1;
+    for (const auto& s : *sheets) {
+      if (tally::waits_only_for_the_stamp(s)) ids.push_back(s.id);
+    }
+  }
+  if (ids.empty()) {
+    std::cerr << (lang == Lang::en ? "No sheet waits only for its stamp to be seen\n" : "Không có tờ nào chỉ chờ xem dấu đỏ\n");
+    return 0;
+  }
+  const auto confirmed = station::confirm_stamps(*db, ids, args.reason, first, second);
+  if (!reported(confirmed, lang)) return 1;
+  std::cout << nlohmann::json{{"confirmed", *confirmed}, {"sheet_ids", ids}}.dump() << '\n';
+  return 0;
+}
+
 int run_results(const DbArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
@@ -610,11 +633,19 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   auto* adjudicate_cmd = app.add_subcommand("adjudicate", "Ghi quyết định của Ban kiểm phiếu / record the committee's ruling on a sheet");
   adjudicate_cmd->add_option("db", adjudicate->db_path, "CONGRESS.db")->required();
   adjudicate_cmd->add_option("sheet", adjudicate->sheet_id, "SHEET id")->required();
-  adjudicate_cmd->add_option("--mark", adjudicate->marks, "CANDIDATE=STATE, one per target");
+  adjudicate_cmd->add_option("--mark", adjudicate->marks,
+                             "CANDIDATE=STATE for each target decided (the unclear ones at least; the others keep what was read): kept, struck, agree, disagree, both, none");
   adjudicate_cmd->add_flag("--set-aside", adjudicate->set_aside, "keep the sheet but never count it (a photocopy, a second scan)");
   adjudicate_cmd->add_option("--flag", adjudicate->flags, "no_stamp | write_in | identifying_mark");
   adjudicate_cmd->add_option("--reason", adjudicate->reason, "why")->required();
   adjudicate_cmd->add_option("--by", adjudicate->members, "two committee members (their PINs on standard input, one per line)")->required()->expected(2);
+
+  auto stamps = std::make_shared<ConfirmStampsArgs>();
+  auto* stamps_cmd = app.add_subcommand("confirm-stamps", "Xác nhận dấu đỏ đã xem trên giấy của tờ quét xám / confirm the stamps seen on the paper of gray-scanned sheets");
+  stamps_cmd->add_option("db", stamps->db_path, "CONGRESS.db")->required();
+  stamps_cmd->add_option("sheets", stamps->sheet_ids, "SHEET ids (default: every sheet waiting only for its stamp)");
+  stamps_cmd->add_option("--reason", stamps->reason, "why")->required();
+  stamps_cmd->add_option("--by", stamps->members, "two committee members (their PINs on standard input, one per line)")->required()->expected(2);
 
   auto results = std::make_shared<DbArgs>();
   auto* results_cmd = app.add_subcommand("results", "Kết quả theo cơ sở dữ liệu / results from the congress database");
@@ -666,6 +697,7 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   line.add(round_ballots_cmd, [round](Lang lang) { return run_round_ballots(*round, lang); });
   line.add(waiting_cmd, [waiting](Lang lang) { return run_waiting(*waiting, lang); });
   line.add(adjudicate_cmd, [adjudicate](Lang lang) { return run_adjudicate(*adjudicate, lang); });
+  line.add(stamps_cmd, [stamps](Lang lang) { return run_confirm_stamps(*stamps, lang); });
   line.add(results_cmd, [results](Lang lang) { return run_results(*results, lang); });
   line.add(report_cmd, [report, report_dir, report_by](Lang lang) { return run_report(*report, *report_dir, *report_by, lang); });
   line.add(export_cmd, [export_args, export_dir, export_outside](Lang lang) { return run_export(*export_args, *export_dir, *export_outside, lang); });

@@ -16,7 +16,10 @@ const std::map<std::string, std::string>& vietnamese() {
       {"Display program version information and exit", "In phiên bản của chương trình rồi thoát"},
       {"vi (mặc định / default) hoặc/or en; also KIEMPHIEU_LANG", "vi (mặc định) hoặc en; cũng đặt được bằng KIEMPHIEU_LANG"},
       {"BALLOTS.jsonl (- for standard input)", "BALLOTS.jsonl (- để đọc từ đầu vào chuẩn)"},
-      {"CANDIDATE=STATE, one per target", "ỨNG_VIÊN=TRẠNG_THÁI, mỗi ô một lần"},
+      {"CANDIDATE=STATE for each target decided (the unclear ones at least; the others keep what was read): kept, struck, agree, disagree, both, none",
+       "ỨNG_VIÊN=TRẠNG_THÁI cho mỗi ô quyết định (ít nhất các ô chưa rõ; ô khác giữ như máy đọc): kept (giữ), struck (gạch), agree (đồng ý), "
+       "disagree (không đồng ý), both (cả hai ô), none (không ô nào)"},
+      {"SHEET ids (default: every sheet waiting only for its stamp)", "số các tờ phiếu (mặc định: mọi tờ chỉ chờ xem dấu đỏ)"},
       {"CONGRESS.db (the counting station); without it, the set-up screen opens or creates one",
        "CONGRESS.db (trạm kiểm phiếu); không có thì màn hình thiết lập mở hoặc tạo một đại hội"},
       {"DIR (default demo-output)", "THƯ_MỤC (mặc định demo-output)"},

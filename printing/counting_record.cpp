@@ -271,6 +271,12 @@ void lay_out(Page& page, const CountingRecord& r, Lang lang) {
                 std::to_string(r.valid) + (en ? "   Invalid: " : "   Không hợp lệ: ") + std::to_string(r.invalid),
             kBodyPt, false, Qt::AlignLeft, 5);
   for (const auto& [reason, n] : r.invalid_by_reason) page.line("– " + reason_name(reason, en) + ": " + std::to_string(n), kBodyPt, false, Qt::AlignLeft, 10);
+  if (r.stamps_seen_on_paper > 0) {
+    // A gray scan cannot show the stamp: these were counted once a member saw it on the paper.
+    page.line((en ? "Scanned in gray, stamp confirmed on the paper by the committee: " : "Quét ảnh xám, Ban kiểm phiếu xác nhận dấu đỏ trên tờ giấy: ") +
+                  std::to_string(r.stamps_seen_on_paper),
+              kBodyPt, false, Qt::AlignLeft, 5);
+  }
   if (r.waiting > 0) {
     page.line((en ? "Ballots still waiting for the committee: " : "Số tờ phiếu còn chờ Ban kiểm phiếu xem xét: ") + std::to_string(r.waiting), kBodyPt,
               false, Qt::AlignLeft, 5);

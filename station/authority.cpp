@@ -41,7 +41,21 @@ Result<std::pair<tally::MemberRow, tally::MemberRow>> authorize_two(tally::Congr
 Result<tally::SheetRow> rule(tally::CongressDb& db, std::int64_t sheet_id, const std::map<std::string, MarkState>& marks,
                              const std::set<SheetFlag>& flags, const std::string& reason, const Credential& first, const Credential& second) {
   if (auto ok = authorize_two(db, first, second, "adjudication"); !ok) return tl::unexpected(ok.error());
-  return db.adjudicate(sheet_id, marks, flags, reason, first.name, second.name);
+  const auto sheet = db.sheet(sheet_id);
+  if (!sheet) return tl::unexpected(sheet.error());
+  // Targets the ruling does not name keep what recognition decided; an unclear one must be named
+  // (the database refuses a ruling that leaves a target unclear, naming it).
+  auto ruled = marks;
+  for (const auto& [candidate, state] : tally::side_as_read(*sheet).marks) {
+    if (state != MarkState::unclear) ruled.emplace(candidate, state);
+  }
+  return db.adjudicate(sheet_id, ruled, flags, reason, first.name, second.name);
+}
+
+Result<int> confirm_stamps(tally::CongressDb& db, const std::vector<std::int64_t>& sheet_ids, const std::string& reason, const Credential& first,
+                           const Credential& second) {
+  if (auto ok = authorize_two(db, first, second, "adjudication"); !ok) return tl::unexpected(ok.error());
+  return db.confirm_stamps(sheet_ids, reason, first.name, second.name);
 }
 
 Result<tally::SheetRow> set_aside(tally::CongressDb& db, std::int64_t sheet_id, const std::string& reason, const Credential& first,

@@ -37,8 +37,14 @@ Result<tally::MemberRow> authorize(tally::CongressDb& db, const Credential& who,
 Result<std::pair<tally::MemberRow, tally::MemberRow>> authorize_two(tally::CongressDb& db, const Credential& first, const Credential& second,
                                                                     const std::string& action);
 
+// A ruling: `marks` names the targets the committee decides; every other target keeps the state
+// recognition read, so only what was unclear (or what the committee changes) needs naming.
 Result<tally::SheetRow> rule(tally::CongressDb& db, std::int64_t sheet_id, const std::map<std::string, MarkState>& marks,
                              const std::set<SheetFlag>& flags, const std::string& reason, const Credential& first, const Credential& second);
+// The committee has seen the red stamp on the paper of these gray-scanned sheets: both members'
+// PINs checked once, then tally::CongressDb::confirm_stamps (all or nothing, one ruling each).
+Result<int> confirm_stamps(tally::CongressDb& db, const std::vector<std::int64_t>& sheet_ids, const std::string& reason, const Credential& first,
+                           const Credential& second);
 Result<tally::SheetRow> set_aside(tally::CongressDb& db, std::int64_t sheet_id, const std::string& reason, const Credential& first,
                                   const Credential& second);
 // A figure already entered is changed only with a second committee member's PIN too.

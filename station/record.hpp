@@ -23,6 +23,8 @@ struct ReportContext {
   std::vector<std::int64_t> waiting_per_round;
   std::string log_head;  // the audit log's head when the record is written ("N:HASH")
   std::vector<std::string> committee;  // the counting committee's registered members, who sign (empty: lines to fill in)
+  // Parallel to the results: the gray-scanned ballots whose stamp the committee saw on the paper.
+  std::vector<std::int64_t> stamps_seen_on_paper;
 };
 
 struct RecordFiles {

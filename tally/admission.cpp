@@ -110,10 +110,10 @@ SideAdmission admit_side(bool recognised, std::optional<RoundPlace> round, const
   for (const auto& [id, state] : marks) {
     if (state == MarkState::unclear) a.reasons.push_back({WaitKind::unclear, id});
   }
-  for (const auto f : findings) {
-    // A gray scan cannot show the stamp; the paper ballot in hand can, so it does not stop the count.
-    if (f != SheetFlag::stamp_not_checked) a.reasons.push_back({WaitKind::flag, std::string(to_string(f))});
-  }
+  // Every finding waits for the committee, stamp_not_checked too: a gray scan cannot show the red
+  // stamp, so the ballot is counted only once a member has looked at the paper (one by one, or the
+  // whole batch's gray sides at once with station::confirm_stamps).
+  for (const auto f : findings) a.reasons.push_back({WaitKind::flag, std::string(to_string(f))});
   if (same_serial_stored_as) a.reasons.push_back({WaitKind::duplicate_serial, std::to_string(*same_serial_stored_as)});
   a.status = a.reasons.empty() ? SheetStatus::counted : SheetStatus::waiting;
   return a;

@@ -62,9 +62,9 @@ struct SideAdmission {
 };
 
 // A stored side's state: refused when recognition refused it or no open round printed it;
-// otherwise waiting for every unclear target, every finding the committee must see (a gray
-// scan's unchecked stamp is not one: the paper ballot in hand shows it) and an earlier side
-// with the same serial; counted when nothing waits.
+// otherwise waiting for every unclear target, every finding (a gray scan's unchecked stamp too:
+// someone must see the paper's stamp) and an earlier side with the same serial; counted when
+// nothing waits.
 SideAdmission admit_side(bool recognised, std::optional<RoundPlace> round, const std::map<std::string, MarkState>& marks,
                          const std::set<SheetFlag>& findings, std::optional<std::int64_t> same_serial_stored_as);
 

@@ -62,6 +62,18 @@ struct SheetRow {
   std::set<SheetFlag> flags;               // findings the committee confirmed (count as invalid reasons)
 };
 
+// What recognition read on a stored side, from its stored recognition line: the marks as the
+// scan's thresholds decided them and the findings. Empty for a line that is not a reading.
+struct SideAsRead {
+  std::map<std::string, MarkState> marks;
+  std::set<SheetFlag> findings;
+};
+SideAsRead side_as_read(const SheetRow& sheet);
+
+// A side that waits only because it was scanned in gray (its red stamp unseen): a member who has
+// looked at the paper can confirm it as read.
+bool waits_only_for_the_stamp(const SheetRow& sheet);
+
 struct IngestOutcome {
   bool duplicate = false;  // the same image (by SHA-256) is already stored: nothing was added
   SheetRow sheet;
@@ -90,6 +102,9 @@ struct RoundRow {
 struct RoundStanding {
   std::int64_t waiting = 0;  // ballots of this round that wait (a side unclear, a finding, a side missing)
   std::int64_t conflicting_serials = 0;
+  // Counted ballots scanned in gray whose red stamp a member saw on the paper (the record says
+  // how many were so confirmed by hand).
+  std::int64_t stamps_seen_on_paper = 0;
   bool closed = false;
   std::string closed_at;
   // Why the round's result is not yet final (codes of the words catalogue's `provisional`
@@ -219,6 +234,12 @@ class CongressDb {
                             const std::string& detail);
   Result<SheetRow> adjudicate(std::int64_t sheet_id, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags,
                               const std::string& reason, const std::string& member1, const std::string& member2);
+  // The committee has seen the red stamp on the paper of these gray-scanned sheets: each is
+  // counted as read, one ruling each, all in one transaction. Every sheet must wait only for its
+  // stamp (waits_only_for_the_stamp), or nothing is ruled and the first that does not is named.
+  // A sheet named twice is ruled once. How many were ruled.
+  Result<int> confirm_stamps(const std::vector<std::int64_t>& sheet_ids, const std::string& reason, const std::string& member1,
+                             const std::string& member2);
 
   // The committee sets a sheet aside (a photocopy, a second scan of one ballot): it is kept, with
   // the ruling, but never counted. Allowed on waiting and counted sheets.

@@ -161,6 +161,49 @@ Result<KeptImage> CongressDb::keep_image(const std::vector<unsigned char>& bytes
   return kept;
 }
 
+SideAsRead side_as_read(const SheetRow& sheet) {
+  SideAsRead read;
+  const Json line = Json::parse(sheet.recognition, nullptr, false);
+  if (!line.is_object()) return read;
+  for (const auto& m : line.value("marks", Json::array())) {
+    if (!m.is_object()) continue;
+    if (const auto state = parse_mark_state(m.value("state", ""))) read.marks[m.value("candidate_id", "")] = *state;
+  }
+  for (const auto& f : line.value("flags", Json::array())) {
+    if (const auto flag = f.is_string() ? parse_sheet_flag(f.get<std::string>()) : std::nullopt) read.findings.insert(*flag);
+  }
+  return read;
+}
+
+bool waits_only_for_the_stamp(const SheetRow& sheet) {
+  return sheet.status == SheetStatus::waiting && sheet.wait_reasons.size() == 1 &&
+         sheet.wait_reasons.front() == WaitReason{WaitKind::flag, std::string(to_string(SheetFlag::stamp_not_checked))};
+}
+
+std::optional<Error> CongressDb::Impl::ruling_problem(const SheetRow& row, const std::map<std::string, MarkState>& marks,
+                                                     const std::set<SheetFlag>& flags) const {
+  const auto round = rounds.find({row.contest_id, row.round});
+  if (round == rounds.end()) throw SqliteError("a waiting sheet without its round");
+  if (!round->second.row.open) return Error{"round_closed", {"Lần bầu của tờ phiếu này đã kết thúc", "The round of this sheet is closed"}, ""};
+  const config::Contest* contest = &round->second.row.contest;
+  const config::SideLayout* side = round->second.layout.find_side(parse_side(row.side).value_or(Side::front));
+  for (const auto& r : side->rows) {
+    const auto it = marks.find(r.candidate_id);
+    if (it == marks.end() || it->second == MarkState::unclear || !state_fits_form(it->second, contest->ballot)) {
+      return Error{"bad_ruling",
+                   {"Quyết định phải nêu trạng thái rõ ràng cho " + r.candidate_id + " (" + r.name + ")",
+                    "The ruling must give a decided state for " + r.candidate_id + " (" + r.name + ")"},
+                   ""};
+    }
+  }
+  for (const auto f : flags) {
+    if (f != SheetFlag::no_stamp && f != SheetFlag::write_in && f != SheetFlag::identifying_mark) {
+      return Error{"bad_ruling", {"Chỉ ghi được no_stamp, write_in, identifying_mark", "Only no_stamp, write_in, identifying_mark can be ruled"}, ""};
+    }
+  }
+  return std::nullopt;
+}
+
 Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<std::string, MarkState>& marks, const std::set<SheetFlag>& flags,
                                         const std::string& reason, const std::string& member1, const std::string& member2) {
   try {
@@ -171,26 +214,7 @@ Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<st
                                   "Sheet " + std::to_string(sheet_id) + " is not waiting for the committee"});
     }
     if (auto e = missing_members(reason, member1, member2)) return tl::unexpected(*e);
-    // The rows of the ballot the voter had: the list of that sheet's round.
-    const auto round = impl_->rounds.find({row->contest_id, row->round});
-    if (round == impl_->rounds.end()) throw SqliteError("a waiting sheet without its round");
-    if (!round->second.row.open) {
-      return fail("round_closed", {"Lần bầu của tờ phiếu này đã kết thúc", "The round of this sheet is closed"});
-    }
-    const config::Contest* contest = &round->second.row.contest;
-    const config::SideLayout* side = round->second.layout.find_side(parse_side(row->side).value_or(Side::front));
-    for (const auto& r : side->rows) {
-      const auto it = marks.find(r.candidate_id);
-      if (it == marks.end() || it->second == MarkState::unclear || !state_fits_form(it->second, contest->ballot)) {
-        return fail("bad_ruling", {"Quyết định phải nêu trạng thái rõ ràng cho " + r.candidate_id + " (" + r.name + ")",
-                                   "The ruling must give a decided state for " + r.candidate_id + " (" + r.name + ")"});
-      }
-    }
-    for (const auto f : flags) {
-      if (f != SheetFlag::no_stamp && f != SheetFlag::write_in && f != SheetFlag::identifying_mark) {
-        return fail("bad_ruling", {"Chỉ ghi được no_stamp, write_in, identifying_mark", "Only no_stamp, write_in, identifying_mark can be ruled"});
-      }
-    }
+    if (auto e = impl_->ruling_problem(*row, marks, flags)) return tl::unexpected(*e);
     Transaction tx(*impl_->db);
     impl_->record_ruling(sheet_id, SheetStatus::counted, marks, flags, reason, member1, member2);
     tx.commit();
@@ -198,6 +222,35 @@ Result<SheetRow> CongressDb::adjudicate(std::int64_t sheet_id, const std::map<st
     row->marks = marks;
     row->flags = flags;
     return *row;
+  } catch (const std::exception& e) {
+    return tl::unexpected(db_error(impl_->path, e));
+  }
+}
+
+Result<int> CongressDb::confirm_stamps(const std::vector<std::int64_t>& sheet_ids, const std::string& reason, const std::string& member1,
+                                       const std::string& member2) {
+  try {
+    if (auto e = missing_members(reason, member1, member2)) return tl::unexpected(*e);
+    std::set<std::int64_t> seen;
+    std::vector<SheetRow> confirmed;
+    for (const auto id : sheet_ids) {
+      if (!seen.insert(id).second) continue;
+      auto row = impl_->find_sheet(id);
+      if (!row || !waits_only_for_the_stamp(*row)) {
+        const std::string n = std::to_string(id);
+        return fail("not_only_stamp", {"Tờ " + n + " không phải tờ chỉ chờ xem dấu đỏ: quyết định riêng tờ đó",
+                                       "Sheet " + n + " does not wait only for its stamp to be seen: rule on it by itself"},
+                    n);
+      }
+      if (auto e = impl_->ruling_problem(*row, side_as_read(*row).marks, {})) return tl::unexpected(*e);
+      confirmed.push_back(std::move(*row));
+    }
+    // As read: the marks its scan decided (all decided, or it would wait for them too); the unseen
+    // stamp was its only finding, now seen.
+    Transaction tx(*impl_->db);
+    for (const auto& row : confirmed) impl_->record_ruling(row.id, SheetStatus::counted, side_as_read(row).marks, {}, reason, member1, member2);
+    tx.commit();
+    return static_cast<int>(confirmed.size());
   } catch (const std::exception& e) {
     return tl::unexpected(db_error(impl_->path, e));
   }
@@ -269,11 +322,15 @@ CountSummary CongressDb::Impl::count_sheets(const std::vector<SheetRow>& all) co
       }
       BallotRecord b;
       b.contest_id = key.first;
+      bool gray = false;
       for (const auto id : ballot->sheet_ids) {
         const SheetRow* s = by_id.at(id);
         b.marks.insert(s->marks.begin(), s->marks.end());
         b.flags.insert(s->flags.begin(), s->flags.end());
+        gray = gray || std::find(s->wait_reasons.begin(), s->wait_reasons.end(),
+                                 WaitReason{WaitKind::flag, std::string(to_string(SheetFlag::stamp_not_checked))}) != s->wait_reasons.end();
       }
+      if (gray && b.flags.count(SheetFlag::no_stamp) == 0) ++standing.stamps_seen_on_paper;
       records.push_back(std::move(b));
     }
     summary.counted += static_cast<std::int64_t>(records.size());

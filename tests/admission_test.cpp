@@ -18,15 +18,23 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-TEST(Admission, ASideWaitsForEachUnclearTargetAndFindingButNotForAGrayStamp) {
+TEST(Admission, ASideWaitsForEachUnclearTargetAndFinding) {
   const auto a = admit_side(true, RoundPlace{1, true}, {{"c01", MarkState::struck}, {"c02", MarkState::unclear}},
                             {SheetFlag::write_in, SheetFlag::stamp_not_checked}, std::nullopt);
   EXPECT_EQ(a.status, SheetStatus::waiting);
   EXPECT_EQ(a.round, 1);
-  EXPECT_THAT(reason_codes(a.reasons), ElementsAre("unclear:c02", "flag:write_in"));
-  const auto clear = admit_side(true, RoundPlace{2, true}, {{"c01", MarkState::kept}}, {SheetFlag::stamp_not_checked}, std::nullopt);
+  EXPECT_THAT(reason_codes(a.reasons), ElementsAre("unclear:c02", "flag:stamp_not_checked", "flag:write_in"));
+  const auto clear = admit_side(true, RoundPlace{2, true}, {{"c01", MarkState::kept}}, {}, std::nullopt);
   EXPECT_EQ(clear.status, SheetStatus::counted);
   EXPECT_THAT(clear.reasons, IsEmpty());
+}
+
+// A gray scan cannot show the red stamp: however clear its marks, nobody has seen the ballot was
+// issued, so it waits until a member looks at the paper.
+TEST(Admission, AGraySideWaitsForTheStampToBeSeen) {
+  const auto gray = admit_side(true, RoundPlace{1, true}, {{"c01", MarkState::kept}}, {SheetFlag::stamp_not_checked}, std::nullopt);
+  EXPECT_EQ(gray.status, SheetStatus::waiting);
+  EXPECT_THAT(reason_codes(gray.reasons), ElementsAre("flag:stamp_not_checked"));
 }
 
 TEST(Admission, RefusedSidesSayWhy) {

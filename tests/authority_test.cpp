@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "station/authority.hpp"
+#include "station/record.hpp"
 #include "test_support.hpp"
 #include "tie_congress.hpp"
 
@@ -157,6 +158,107 @@ TEST(Attack, PinsAreNeverArguments) {
   // Nothing on the command line takes a PIN: an option that looked like one is a usage error.
   const Guarded g;
   EXPECT_EQ(test::run_cli("issued " + g.db() + " bt 7 --by 'Nguyễn Văn An' --pin 2468").exit_code, 2);
+}
+
+// A ruling names what the committee decides; the targets it leaves out keep what was read.
+TEST(Rulings, OnlyTheUnclearTargetNeedsNaming) {
+  const Guarded g;
+  const auto r = test::run_cli_with_input("--lang en adjudicate " + g.db() + " " + std::to_string(g.waiting) +
+                                              " --mark c=struck --reason 'nét gạch rõ' --by 'Nguyễn Văn An' --by 'Trần Thị Bình'",
+                                          test::pins(2));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto db = tally::CongressDb::open(g.t.path);
+  const auto ruled = db->sheet(g.waiting);
+  EXPECT_EQ(ruled->status, tally::SheetStatus::counted);
+  EXPECT_EQ(ruled->marks, (std::map<std::string, MarkState>{{"a", MarkState::kept}, {"b", MarkState::kept}, {"c", MarkState::struck}}));
+  EXPECT_TRUE(db->verify().empty());
+}
+
+TEST(Rulings, AnUnclearTargetLeftOutIsNamed) {
+  const Guarded g;
+  const auto r = test::run_cli_with_input("--lang en adjudicate " + g.db() + " " + std::to_string(g.waiting) +
+                                              " --mark a=kept --reason x --by 'Nguyễn Văn An' --by 'Trần Thị Bình'",
+                                          test::pins(2));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("The ruling must give a decided state for c"));
+  EXPECT_EQ(g.status(), tally::SheetStatus::waiting);
+}
+
+TEST(Attack, ConfirmStampsTakesTwoMembersWithPins) {
+  test::TieCongress t;
+  test::register_committee(*t.db, {"Nguyễn Văn An", "Trần Thị Bình"});
+  const auto gray = t.sheet(1, 301, {"a"}, {}, "", {SheetFlag::stamp_not_checked}).sheet;
+  t.db.reset();
+  const std::string command = "--lang en confirm-stamps " + test::quote_arg(t.path) + " --reason 'đã xem dấu' --by 'Nguyễn Văn An' --by 'Trần Thị Bình'";
+  const auto no_pin = test::run_cli(command + " </dev/null");
+  EXPECT_EQ(no_pin.exit_code, 1);
+  EXPECT_THAT(no_pin.err, HasSubstr("The PIN of Nguyễn Văn An is needed"));
+  const auto invented = test::run_cli_with_input("--lang en confirm-stamps " + test::quote_arg(t.path) + " --reason x --by 'Kẻ Giả' --by 'Trần Thị Bình'",
+                                                 test::pins(2));
+  EXPECT_EQ(invented.exit_code, 1);
+  EXPECT_EQ(tally::CongressDb::open(t.path)->sheet(gray.id)->status, tally::SheetStatus::waiting);
+  const auto done = test::run_cli_with_input(command, test::pins(2));
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_EQ(done.out, "{\"confirmed\":1,\"sheet_ids\":[" + std::to_string(gray.id) + "]}\n");
+  EXPECT_EQ(tally::CongressDb::open(t.path)->sheet(gray.id)->status, tally::SheetStatus::counted);
+  // Nothing left: said, and nothing done.
+  const auto again = test::run_cli_with_input(command, test::pins(2));
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_THAT(again.err, HasSubstr("No sheet waits only for its stamp to be seen"));
+}
+
+// A gray scan cannot show the red stamp: such a sheet waits however clear its marks, the
+// committee confirms the stamps it has seen on the paper in one ruling each, and the record says
+// how many were confirmed so.
+TEST(GrayScans, WaitUntilTheCommitteeHasSeenTheStampAndTheRecordSaysHowMany) {
+  test::TieCongress t;
+  test::register_committee(*t.db, {"Nguyễn Văn An", "Trần Thị Bình"});
+  const std::set<SheetFlag> gray{SheetFlag::stamp_not_checked};
+  const auto first = t.sheet(1, 201, {"a"}, {}, "", gray).sheet;
+  const auto second = t.sheet(1, 202, {"b"}, {}, "", gray).sheet;
+  const auto unclear = t.sheet(1, 203, {"a"}, {}, "c", gray).sheet;
+  const auto colour = t.sheet(1, 204, {"a"}, {}, "").sheet;
+  EXPECT_EQ(first.status, tally::SheetStatus::waiting);
+  EXPECT_TRUE(tally::waits_only_for_the_stamp(first));
+  EXPECT_FALSE(tally::waits_only_for_the_stamp(unclear));  // unclear too: ruled on by itself
+  EXPECT_EQ(colour.status, tally::SheetStatus::counted);
+  const Credential an{"Nguyễn Văn An", test::kPin}, binh{"Trần Thị Bình", test::kPin};
+
+  // A batch holding a sheet that waits for more than its stamp is refused whole, naming it.
+  const auto mixed = confirm_stamps(*t.db, {first.id, unclear.id}, "đã xem dấu", an, binh);
+  ASSERT_FALSE(mixed.has_value());
+  EXPECT_EQ(mixed.error().code, "not_only_stamp");
+  EXPECT_THAT(mixed.error().message.vi, HasSubstr("Tờ " + std::to_string(unclear.id)));
+  EXPECT_EQ(t.db->sheet(first.id)->status, tally::SheetStatus::waiting);
+  // One member, or a wrong PIN, confirms nothing.
+  EXPECT_FALSE(confirm_stamps(*t.db, {first.id}, "đã xem dấu", an, an).has_value());
+  EXPECT_FALSE(confirm_stamps(*t.db, {first.id}, "đã xem dấu", an, Credential{"Trần Thị Bình", "0000"}).has_value());
+  EXPECT_EQ(t.db->sheet(first.id)->status, tally::SheetStatus::waiting);
+
+  // A sheet named twice is ruled once.
+  const auto confirmed = confirm_stamps(*t.db, {first.id, second.id, first.id}, "đã xem dấu đỏ trên giấy", an, binh);
+  ASSERT_TRUE(confirmed.has_value()) << confirmed.error().message.en;
+  EXPECT_EQ(*confirmed, 2);
+  // Counted exactly as read: a kept, the others struck.
+  const auto counted = t.db->sheet(first.id);
+  EXPECT_EQ(counted->status, tally::SheetStatus::counted);
+  EXPECT_EQ(counted->marks, side_as_read(*counted).marks);
+  EXPECT_EQ(counted->marks.at("a"), MarkState::kept);
+  EXPECT_EQ(counted->marks.at("b"), MarkState::struck);
+  EXPECT_TRUE(counted->flags.empty());
+  EXPECT_TRUE(t.db->verify().empty());
+  const auto summary = t.db->count();
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->standing.front().stamps_seen_on_paper, 2);
+  EXPECT_EQ(summary->standing.front().waiting, 1);  // the unclear one
+
+  // The record says it, in words a committee reads.
+  const auto record = write_record(*t.db, (t.dir.path() / "record").string(), Lang::vi);
+  ASSERT_TRUE(record.has_value());
+  const auto text = test::run_command("pdftotext -enc UTF-8 " + test::quote_arg((t.dir.path() / "record" / "bt-bien-ban.pdf").string()) + " -");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("Quét ảnh xám, Ban kiểm phiếu xác nhận dấu đỏ trên tờ giấy: 2"));
+  EXPECT_THAT(test::read_file(t.dir.path() / "record" / "results.json"), HasSubstr("\"stamps_seen_on_paper\": 2"));
 }
 
 }  // namespace

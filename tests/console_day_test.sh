@@ -13,10 +13,9 @@
 #
 # Where the console offers no keyboard path, the mouse clicks at places on the 1280 × 900
 # window the console opens (the layout at that size, DejaVu fonts): the rows of the set-up
-# screen's rounds table, the ballots-issued box, "Kết thúc lần bầu…" (its Alt+K also belongs
-# to "Kiểm tra"), the scanner's folder box, the waiting queue's first row, the decision boxes
-# of the targets table and the reason box. Each such click is followed by a check of what it
-# did, so a moved widget fails the test by name rather than passing silently.
+# screen's rounds table, the scanner's folder box, the waiting queue's
+# first row and the decision boxes of the targets table. Each such click is followed by a check
+# of what it did, so a moved widget fails the test by name rather than passing silently.
 set -euo pipefail
 
 if [ $# -ne 3 ]; then
@@ -139,11 +138,19 @@ headline_colours() {
 }
 headline_red() { headline_colours | awk '{ exit !($1 > 300 && $2 == 0) }'; }
 headline_green() { headline_colours | awk '{ exit !($2 > 300 && $1 == 0) }'; }
+# The waiting screen's message (under its buttons, 925,770 to 1260,850) says a ruling was
+# recorded: its text in dark green (27 94 32), not the red of a refusal.
+confirmation_green() {
+  xwd -silent -id "$WIN" | xwdtopnm 2>/dev/null | pamcut -left 925 -top 770 -width 335 -height 80 | pnmtoplainpnm | tail -n +4 |
+    tr -s ' \n' '\n' | grep . | paste - - - |
+    awk '{ if ($1 < 80 && $2 > 70 && $2 < 130 && $3 < 80) g++; if ($1 > 150 && $2 < 60 && $3 < 60) r++ } END { exit !(g > 40 && r == 0) }'
+}
 # A sheet's image is shown (light paper) or the picture is empty (the dark slate behind it).
 paper_at() { pixel "$1" "$2" | awk '{ exit !($1 > 150 && $2 > 150 && $3 > 150) }'; }
 slate_at() { pixel "$1" "$2" | awk '{ exit !($1 < 70 && $2 > 60 && $2 < 85 && $3 > 70 && $3 < 95) }'; }
-# A selected table row: the style's blue highlight (about 48 140 198, shaded).
-highlighted() { pixel "$1" "$2" | awk '{ exit !($1 < 110 && $2 > 100 && $2 < 180 && $3 > 160) }'; }
+# A selected table row: the style's blue highlight (about 48 140 198, shaded; 111 176 216 in a
+# table without the focus).
+highlighted() { pixel "$1" "$2" | awk '{ exit !($1 < 130 && $2 > 100 && $2 < 195 && $3 > 160) }'; }
 # click_row X Y WHAT: clicks a table row and checks it is the one selected (the screens
 # re-read their tables when the congress changes, and the set-up screen then selects its
 # first row again): up to five tries.
@@ -303,7 +310,7 @@ for i in "${!CONTESTS[@]}"; do
   c=${CONTESTS[$i]}
   focus_main
   click_row 540 $((ROW_Y0 + 30 * i)) "the row of $c"
-  click 195 828                    # "Phiếu phát ra" (no mnemonic, and the table keeps Tab)
+  key alt+p                        # "&Phiếu phát ra"
   key ctrl+a
   type_text "$ISSUED"
   key alt+g                        # "&Ghi số phiếu phát ra"
@@ -340,11 +347,25 @@ settle 1
 shot "scan-finished"
 
 # --- 6. the waiting ballots: a ruling on each, with the second member's PIN --------------------
-log "6. waiting ballots (Ctrl+4): $WAITING rulings"
+log "6. waiting ballots (Ctrl+4): $WAITING waiting"
 focus_main
 key ctrl+4
-wait_for "the waiting screen shows the first waiting sheet's image" paper_at 613 600
+wait_for "the waiting screen shows the first waiting sheet's image" paper_at 220 600
 shot "waiting-queue"
+# Gray scans first: each waits only for its red stamp to be seen, and the committee, having looked
+# at the paper, confirms them all at once (Alt+Q) with the second member's PIN.
+stamp_only_count() { waiting_json | grep -c '"wait_reasons":\["flag:stamp_not_checked"\]' || true; }
+GRAY=$(stamp_only_count)
+[ "$GRAY" -gt 0 ] || fail "no sheet of the deck waits only for its stamp: the deck has gray scans with clear marks"
+focus_main
+key alt+q                          # "Xác nhận dấu đỏ các tờ &quét xám (N)…"
+answer_pin_dialog "Thành viên thứ hai đồng ý" "$SECOND_PIN" "stamps-second-member"
+stamps_confirmed() { [ "$(stamp_only_count)" -eq 0 ]; }
+wait_for "the $GRAY gray-scanned sheets waiting only for their stamp are counted" stamps_confirmed
+wait_for "the waiting screen says in green that the stamps were confirmed" confirmation_green
+shot "stamps-confirmed"
+WAITING=$(waiting_count)
+log "   $GRAY gray scans confirmed at once; $WAITING rulings to go"
 ruled=0
 while [ "$(waiting_count)" -gt 0 ]; do
   [ $ruled -lt "$WAITING" ] || fail "still waiting after $ruled rulings: $(waiting_json | head -n 3)"
@@ -364,14 +385,14 @@ while [ "$(waiting_count)" -gt 0 ]; do
         row=-1
         for j in "${!cands[@]}"; do [ "${cands[$j]}" = "$id" ] && row=$j; done
         [ $row -ge 0 ] || fail "sheet $sheet: $id is not on the list of $contest"
-        click 1135 $((148 + 30 * row)) # the decision box of that target's row
+        click 840 $((557 + 30 * row))  # the decision box of that target's row
         settle 0.4
         key Down Return                # past "— chọn —" to the first decision
         settle 0.2
         ;;
     esac
   done
-  click 1052 818                   # "Lý do quyết định"
+  key alt+d                        # "Lý &do (ghi vào biên bản)"
   key ctrl+a
   type_text "Ban kiểm phiếu xem tờ $sheet"
   settle 0.2
@@ -383,9 +404,11 @@ while [ "$(waiting_count)" -gt 0 ]; do
     answer_pin_dialog "Thành viên thứ hai đồng ý" "$SECOND_PIN"
   fi
   wait_for "the ruling on sheet $sheet ($contest: $reasons) is recorded" not_waiting "$sheet"
+  wait_for "the waiting screen says in green that the ruling on sheet $sheet was recorded" confirmation_green
+  if [ $ruled -eq 0 ]; then shot "ruling-recorded"; fi
   ruled=$((ruled + 1))
 done
-wait_for "the waiting screen's picture is empty once nothing waits" slate_at 613 600
+wait_for "the waiting screen's picture is empty once nothing waits" slate_at 220 600
 highlighted 100 139 && fail "the waiting queue still shows a row after the last ruling"
 shot "waiting-queue-empty"
 sheets_stored_are "$DECK_SHEETS" 0 || fail "after the rulings results do not show every sheet counted: $(results_json | grep -o '"sheets":{[^}]*}')"
@@ -400,7 +423,7 @@ for i in "${!CONTESTS[@]}"; do
   c=${CONTESTS[$i]}
   focus_main
   click_row 540 $((ROW_Y0 + 30 * i)) "the row of $c"
-  click 705 828                    # "&Kết thúc lần bầu…" (Alt+K is also "&Kiểm tra")
+  key alt+l                        # "Kết thúc &lần bầu…"
   if [ "$i" -eq 0 ]; then
     answer_pin_dialog "Thành viên thứ hai đồng ý" "$SECOND_PIN" "close-round-second-member"
   else

@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <memory>
 #include <thread>
 
@@ -489,7 +491,7 @@ TEST_F(StationScreens, EveryScreenShowsWhatItMust) {
   EXPECT_GT(waiting, 0);
   EXPECT_THAT(queue, HasSubstr("chưa rõ: "));
   EXPECT_THAT(queue, HasSubstr("Vì sao chờ"));
-  EXPECT_THAT(queue, HasSubstr("Ban kiểm phiếu quyết định"));
+  EXPECT_THAT(queue, HasSubstr("Quyết định"));
 
   const std::string gallery = screen_text("gallery");
   EXPECT_THAT(gallery, HasSubstr("dấu, điểm thấp nhất trước. Ngưỡng: dưới 0.08 là giữ tên, từ 0.82 là gạch tên"));
@@ -517,16 +519,51 @@ TEST_F(StationScreens, EveryScreenShowsWhatItMust) {
   EXPECT_THAT(english, Not(HasSubstr("Vì sao chờ")));
 }
 
+// The Alt keys a screen offers, with the texts that offer them: "&Ghi…" gives "g". The window's
+// own buttons and tabs are part of every screen's texts.
+std::map<std::string, std::vector<std::string>> alt_keys(const std::string& texts) {
+  std::map<std::string, std::vector<std::string>> keys;
+  std::istringstream lines(texts);
+  for (std::string line; std::getline(lines, line);) {
+    for (std::size_t at = line.find('&'); at != std::string::npos && at + 1 < line.size(); at = line.find('&', at + 2)) {
+      if (line[at + 1] == '&') continue;  // "&&" is a literal ampersand
+      std::string key(1, static_cast<char>(std::tolower(static_cast<unsigned char>(line[at + 1]))));
+      keys[key].push_back(line);
+    }
+  }
+  return keys;
+}
+
+TEST_F(StationScreens, EachAltKeyBelongsToOneControlOnEveryScreen) {
+  ASSERT_EQ(test::run_cli("scan " + test::quote_arg(db) + " --source " + test::quote_arg("sim:" + test::source_path("sample_ballots/deck")) +
+                          " --speed 20000 --operator 'Nguyễn Văn An'")
+                .exit_code,
+            0);
+  for (const std::string lang : {"vi", "en"}) {
+    for (const std::string screen : {"results", "setup", "scan", "adjudication", "gallery", "audit", "record"}) {
+      const auto keys = alt_keys(screen_text(screen, "", lang));
+      // The seven tabs' digits at least, and the screen's own keys.
+      EXPECT_GE(keys.size(), 8U) << screen << " (" << lang << ")";
+      for (const auto& [key, texts] : keys) {
+        // ASCII only: a key a person can press with Alt on any keyboard layout.
+        EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(key[0]))) << screen << " (" << lang << "): “" << texts.front() << "”";
+        EXPECT_EQ(texts.size(), 1U) << screen << " (" << lang << "): Alt+" << key << " is offered by " << ::testing::PrintToString(texts);
+      }
+    }
+  }
+}
+
 TEST_F(StationScreens, AnAlteredLogShowsOnTheAuditScreen) {
   ASSERT_EQ(test::run_cli("scan " + test::quote_arg(db) + " --source " + test::quote_arg("sim:" + test::source_path("sample_ballots/deck")) +
                           " --speed 20000")
                 .exit_code,
             0);
-  ASSERT_EQ(test::exec_sql(db, "UPDATE sheets SET marks = '{}' WHERE id = 3"), "");
+  // Sheet 5: a colour scan counted as read (a gray one waits for its stamp to be seen).
+  ASSERT_EQ(test::exec_sql(db, "UPDATE sheets SET marks = '{}' WHERE id = 5"), "");
   const std::string audit = screen_text("audit", "--run verify");
   // Twice: the marks are not the ones its entry gave, nor the ones its recognition line read.
   EXPECT_THAT(audit, HasSubstr("Kiểm tra xong: có 2 sai lệch."));
-  EXPECT_THAT(audit, HasSubstr("sheet 3 ("));
+  EXPECT_THAT(audit, HasSubstr("sheet 5 ("));
   EXPECT_THAT(audit, HasSubstr("marks its stored recognition does not give"));
 }
 

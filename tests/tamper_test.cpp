@@ -101,7 +101,9 @@ void build(const fs::path& dir, Built& b) {
     ASSERT_TRUE(opened->add_member(kOperator, MemberRole::scanner_operator, test::kPin, kA).has_value());
   }
   std::string args;
-  for (int i = 1; i <= 12; ++i) args += " " + test::quote_arg(deck(i));
+  // Sheets 2 and 3 are colour scans of the deck (30, 15): a gray scan waits for its stamp to be
+  // seen, and these two must count as recognised, without a ruling (on sheet 2, c02 is struck).
+  for (const int i : {1, 30, 15, 4, 5, 6, 7, 8, 9, 10, 11, 12}) args += " " + test::quote_arg(deck(i));
   const auto ingested = test::run_cli("ingest " + test::quote_arg(db) + args);
   ASSERT_EQ(ingested.exit_code, 0) << ingested.err;
   // The same ballot as sheet 5 scanned again into another file (another image, the same serial),
@@ -322,7 +324,7 @@ TEST_F(Tamper, UntouchedCopyVerifiesWithBothAnchors) {
 // ===================== Without the key: SQL and file edits, found by plain verify =====================
 
 TEST_F(Tamper, ChangedMarkOfACountedSheet) {
-  sql("UPDATE sheets SET marks = json_set(marks, '$.c01', 'kept') WHERE id = " + std::to_string(kCountedOpen));
+  sql("UPDATE sheets SET marks = json_set(marks, '$.c02', 'kept') WHERE id = " + std::to_string(kCountedOpen));
   EXPECT_THAT(verify(), HasSubstr(who(kCountedOpen) + " holds a state, marks or flags that no audit entry gave it"));
 }
 
@@ -550,9 +552,9 @@ TEST_F(Tamper, ChainRehashedWithoutTheKey) {
   // SHA-256 needs no key: the marks are changed in the sheet and its entry, and every later
   // hash recomputed; the signatures cannot be.
   const auto seq = entry_of_sheet("sheet", kCountedOpen);
-  sql("UPDATE sheets SET marks = json_set(marks, '$.c01', 'kept') WHERE id = " + std::to_string(kCountedOpen));
+  sql("UPDATE sheets SET marks = json_set(marks, '$.c02', 'kept') WHERE id = " + std::to_string(kCountedOpen));
   Json p = payload(seq);
-  p["marks"]["c01"] = "kept";
+  p["marks"]["c02"] = "kept";
   set_payload(seq, p);
   {
     internal::Database d(db_, false);
@@ -629,10 +631,10 @@ TEST_F(Tamper, MarksOfACountedSheetAndItsEntryChangedResigned) {
   // The marks of a sheet counted as recognised, changed in the sheet and in its entry: the chain
   // holds, but its stored recognition line does not give those marks and no ruling did.
   const auto seq = entry_of_sheet("sheet", kCountedOpen);
-  sql("UPDATE sheets SET marks = json_set(marks, '$.c01', 'kept') WHERE id = " + std::to_string(kCountedOpen));
+  sql("UPDATE sheets SET marks = json_set(marks, '$.c02', 'kept') WHERE id = " + std::to_string(kCountedOpen));
   Json p = payload(seq);
-  ASSERT_EQ(p["marks"]["c01"], "struck");
-  p["marks"]["c01"] = "kept";
+  ASSERT_EQ(p["marks"]["c02"], "struck");
+  p["marks"]["c02"] = "kept";
   set_payload(seq, p);
   resign_from(seq);
   const auto text = verify();
@@ -698,11 +700,11 @@ TEST_F(Tamper, MarksRecognitionLineAndEntryChangedTogetherResigned) {
   const auto seq = entry_of_sheet("sheet", kCountedOpen);
   auto line = nlohmann::ordered_json::parse(value("SELECT recognition FROM sheets WHERE id = " + std::to_string(kCountedOpen)));
   for (auto& m : line["marks"]) {
-    if (m["candidate_id"] == "c01") m["state"] = "kept";
+    if (m["candidate_id"] == "c02") m["state"] = "kept";
   }
-  sql("UPDATE sheets SET recognition = ?1, marks = json_set(marks, '$.c01', 'kept') WHERE id = " + std::to_string(kCountedOpen), {line.dump()});
+  sql("UPDATE sheets SET recognition = ?1, marks = json_set(marks, '$.c02', 'kept') WHERE id = " + std::to_string(kCountedOpen), {line.dump()});
   Json p = payload(seq);
-  p["marks"]["c01"] = "kept";
+  p["marks"]["c02"] = "kept";
   p["recognition_sha256"] = sha256_hex(line.dump());
   set_payload(seq, p);
   resign_from(seq);

@@ -62,7 +62,7 @@ struct TieCongress {
   // One recognised sheet: the names kept, the others struck (or `unclear` left for the
   // committee); the image is a distinct small file.
   tally::IngestOutcome sheet(int round_number, std::uint32_t serial, const std::set<std::string>& kept, std::optional<std::int64_t> batch = {},
-                             const std::string& unclear = {}) {
+                             const std::string& unclear = {}, const std::set<SheetFlag>& findings = {}) {
     const tally::RoundRow r = round(round_number);
     const auto image = dir.path() / ("scan-" + std::to_string(++files) + ".png");
     write_file(image, "scan " + std::to_string(files));
@@ -76,7 +76,8 @@ struct TieCongress {
     in.batch_id = batch;
     for (const auto& c : r.contest.candidates) in.marks[c.id] = kept.count(c.id) ? MarkState::kept : MarkState::struck;
     if (!unclear.empty()) in.marks[unclear] = MarkState::unclear;
-    in.recognition = recognition_line(serial, in.marks);
+    in.findings = findings;
+    in.recognition = recognition_line(serial, in.marks, findings);
     auto out = db->ingest(in);
     EXPECT_TRUE(out.has_value()) << (out ? "" : out.error().message.en);
     return out ? *out : tally::IngestOutcome{};

@@ -140,7 +140,13 @@ class UiModelsTest : public QObject {
     QVERIFY(model.item(model.rowCount() - 1).score > 0.82);
     const QPixmap crop = model.data(model.index(model.rowCount() - 1), Qt::DecorationRole).value<QPixmap>();
     QVERIFY(!crop.isNull());
-    QVERIFY(crop.width() == 320 || crop.height() == 48);
+    // The crop fills the tile one way, at the chosen size: the committee can make them larger.
+    const QSize tile = model.tile_size();
+    QVERIFY(crop.width() == tile.width() || crop.height() == tile.height());
+    model.set_tile_size(QSize(680, 102));
+    const QPixmap large = model.data(model.index(model.rowCount() - 1), Qt::DecorationRole).value<QPixmap>();
+    QVERIFY(large.width() == 680 || large.height() == 102);
+    QVERIFY(large.width() > crop.width());
     QVERIFY(model.data(model.index(0), Qt::DisplayRole).toString().contains(" · "));
   }
 
@@ -250,6 +256,75 @@ class UiModelsTest : public QObject {
     QVERIFY(ruled->status == tally::SheetStatus::counted || ruled->status == tally::SheetStatus::rejected);
     QCOMPARE(queue->model()->rowCount(), waiting_before - 1);
     QVERIFY(station.db()->verify().empty());
+    station.sign_out();
+  }
+
+  // The waiting screen: the first unclear target of the sheet shown large, and the sheets that
+  // wait only for their stamp (gray scans) confirmed at once with the second member's PIN.
+  void grayScansAreConfirmedTogetherAndTheUnclearTargetIsShownLarge() {
+    Station station(Lang::vi, nullptr);
+    QString error;
+    QVERIFY(station.open(db_path_, &error));
+    QVERIFY(station.sign_in("Nguyễn Văn An", "1234").has_value());
+    AdjudicationScreen screen(station, nullptr);
+    screen.resize(1280, 820);
+    screen.show();
+    QCoreApplication::processEvents();
+    auto* close_up = screen.findChild<TargetCloseUp*>();
+    QVERIFY(close_up != nullptr);
+    // A sheet with an unclear target (the first in the queue may wait only for its stamp).
+    auto* queue = screen.findChild<QTableView*>();
+    int unclear_row = -1;
+    for (int r = 0; r < queue->model()->rowCount() && unclear_row < 0; ++r) {
+      if (queue->model()->index(r, WaitingSheetsModel::reasons).data().toString().contains("chưa rõ")) unclear_row = r;
+    }
+    QVERIFY(unclear_row >= 0);
+    queue->selectRow(unclear_row);
+    QCoreApplication::processEvents();
+    auto* targets = screen.findChild<QTableWidget*>();
+    QVERIFY(targets != nullptr && targets->currentRow() >= 0);
+    QCOMPARE(targets->item(targets->currentRow(), 1)->text(), mark_state_text(MarkState::unclear));
+    bool enlarged = false;
+    for (auto* l : close_up->findChildren<QLabel*>()) {
+      const QPixmap shown = l->pixmap();
+      if (!shown.isNull() && shown.width() > 400) enlarged = true;
+    }
+    QVERIFY2(enlarged, "the unclear target is not shown large");
+
+    auto stamp_only = [&] {
+      int n = 0;
+      const auto sheets = station.db()->sheets();
+      for (const auto& s : *sheets) n += tally::waits_only_for_the_stamp(s) ? 1 : 0;
+      return n;
+    };
+    const int gray = stamp_only();
+    QVERIFY(gray > 0);  // the committed deck has gray scans with clear marks
+    QPushButton* confirm = nullptr;
+    for (auto* b : screen.findChildren<QPushButton*>()) {
+      if (b->text().contains("quét xám")) confirm = b;
+    }
+    QVERIFY(confirm != nullptr && confirm->isEnabled());
+    QVERIFY2(confirm->text().contains(QString("(%1)").arg(gray)), qPrintable(confirm->text()));
+    QString asked;
+    QTimer answer;
+    connect(&answer, &QTimer::timeout, this, [&] {
+      auto* dialog = qobject_cast<PinDialog*>(QApplication::activeModalWidget());
+      if (dialog == nullptr) return;
+      for (auto* l : dialog->findChildren<QLabel*>()) asked += l->text();
+      dialog->fill("Trần Thị Bình", "5678");
+      dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+      answer.stop();
+    });
+    answer.start(50);
+    const auto waiting_before = station.db()->count()->waiting;
+    confirm->click();
+    QVERIFY2(asked.contains(QString("%1 tờ quét xám").arg(gray)), qPrintable(asked));
+    QCOMPARE(stamp_only(), 0);
+    QVERIFY(!confirm->isEnabled());
+    QVERIFY(station.db()->count()->waiting < waiting_before);
+    QVERIFY(station.db()->verify().empty());
+    QStringList said = screen.shown_texts();
+    QVERIFY2(said.join("\n").contains(QString("Đã xác nhận dấu đỏ của %1 tờ quét xám").arg(gray)), qPrintable(said.join("\n")));
     station.sign_out();
   }
 

@@ -33,7 +33,7 @@ namespace kp::ui {
 AuditScreen::AuditScreen(Station& station, QWidget* parent) : Screen(station, parent) {
   auto* layout = new QVBoxLayout(this);
   auto* buttons = new QHBoxLayout;
-  verify_ = new QPushButton(Tr::tr("&Kiểm tra nhật ký"), this);
+  verify_ = new QPushButton(Tr::tr("Kiểm &tra nhật ký"), this);
   replay_ = new QPushButton(Tr::tr("Đọc &lại mọi ảnh đã quét"), this);
   buttons->addWidget(verify_);
   buttons->addWidget(replay_);
@@ -146,7 +146,11 @@ RecordScreen::RecordScreen(Station& station, QWidget* parent) : Screen(station, 
   auto* write = new QPushButton(Tr::tr("&Lập biên bản từ số liệu hiện tại"), this);
   documents_ = new QComboBox(this);
   print_ = new QPushButton(Tr::tr("&In…"), this);
-  save_ = new QPushButton(Tr::tr("&Lưu PDF…"), this);
+  save_ = new QPushButton(Tr::tr("Lưu &PDF…"), this);
+  // The button keeps its whole text; the list of records takes the room left (a record's name
+  // is its contest's title, which runs to 60 characters).
+  write->setMinimumWidth(write->sizeHint().width());
+  documents_->setMinimumContentsLength(30);
   top->addWidget(write);
   top->addWidget(documents_, 1);
   top->addWidget(print_);
@@ -207,13 +211,25 @@ void RecordScreen::show_documents(const QString& dir) {
   {
     const QSignalBlocker quiet(documents_);
     documents_->clear();
-    documents_->addItems(pdfs);
+    for (const auto& pdf : pdfs) documents_->addItem(record_title(pdf), pdf);
   }
   if (!pdfs.isEmpty()) show_pdf(current_document());
   refresh();
 }
 
-QString RecordScreen::current_document() const { return QDir(documents_dir_).filePath(documents_->currentText()); }
+QString RecordScreen::current_document() const { return QDir(documents_dir_).filePath(documents_->currentData().toString()); }
+
+QString RecordScreen::record_title(const QString& pdf) const {
+  // "bch-bien-ban.pdf" is the record of contest bch: shown by the title the committee knows.
+  // The longest id that names it, so a contest "bch" never takes the record of a "bch-tt".
+  const config::Contest* named = nullptr;
+  if (const auto* db = station_.db()) {
+    for (const auto& c : db->election().contests) {
+      if (pdf.startsWith(qs(c.id) + "-") && (named == nullptr || c.id.size() > named->id.size())) named = &c;
+    }
+  }
+  return named != nullptr ? qs(named->title) + QStringLiteral(" (") + pdf + QStringLiteral(")") : pdf;
+}
 
 void RecordScreen::show_pdf(const QString& pdf) {
   QPdfDocument document;
@@ -262,7 +278,7 @@ int RecordScreen::print_to(QPrinter& printer) {
 
 void RecordScreen::save() {
   if (documents_->count() == 0) return;
-  const QString target = QFileDialog::getSaveFileName(this, Tr::tr("Lưu biên bản"), documents_->currentText(), "PDF (*.pdf)");
+  const QString target = QFileDialog::getSaveFileName(this, Tr::tr("Lưu biên bản"), documents_->currentData().toString(), "PDF (*.pdf)");
   if (target.isEmpty()) return;
   QFile::remove(target);
   message_->setText(QFile::copy(current_document(), target) ? Tr::tr("Đã lưu %1").arg(target)

@@ -415,7 +415,7 @@ class StationConsole : public QMainWindow {
     auto* f2 = new QShortcut(QKeySequence(Qt::Key_F2), this);
     f2->setContext(Qt::WindowShortcut);
     connect(f2, &QShortcut::activated, sign_, &QPushButton::click);
-    auto* projector = new QPushButton(Tr::tr("Màn hình &máy chiếu"), central);
+    projector_ = new QPushButton(Tr::tr("Màn hình má&y chiếu"), central);
     // Shown only while the station key is encrypted and nobody has unlocked it this session:
     // until then the station reads and shows, and records nothing.
     unlock_ = new QPushButton(Tr::tr("Mở &khóa trạm…"), central);
@@ -423,7 +423,7 @@ class StationConsole : public QMainWindow {
     bar->addWidget(member_);
     bar->addWidget(unlock_);
     bar->addWidget(sign_);
-    bar->addWidget(projector);
+    bar->addWidget(projector_);
     v->addLayout(bar);
     tabs_ = new QTabWidget(central);
     results_ = new StationResults(station, options, lang, true);
@@ -465,7 +465,7 @@ class StationConsole : public QMainWindow {
       }
       show_identity();  // the log's new entry reaches every screen at the next poll
     });
-    connect(projector, &QPushButton::clicked, this, [this] {
+    connect(projector_, &QPushButton::clicked, this, [this] {
       // A second window for the hall's projector: the live results only, large type, full screen.
       projector_options_ = options_;
       projector_options_.projector = true;
@@ -505,6 +505,11 @@ class StationConsole : public QMainWindow {
 
   [[nodiscard]] QStringList shown_texts() const {
     QStringList out{congress_->text(), member_->text()};
+    // The window's own buttons and tabs too: their Alt keys are shared with every screen's.
+    for (const auto* b : {unlock_, sign_, projector_}) {
+      if (b->isVisibleTo(this)) out << b->text();
+    }
+    for (int i = 0; i < tabs_->count(); ++i) out << tabs_->tabText(i);
     if (auto* screen = dynamic_cast<Screen*>(tabs_->currentWidget())) return out + screen->shown_texts();
     for (const auto* l : tabs_->currentWidget()->findChildren<QLabel*>()) out << l->text();
     return out;
@@ -534,6 +539,7 @@ class StationConsole : public QMainWindow {
   QLabel* member_ = nullptr;
   QPushButton* sign_ = nullptr;
   QPushButton* unlock_ = nullptr;
+  QPushButton* projector_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   StationResults* results_ = nullptr;
   ScanScreen* scan_ = nullptr;

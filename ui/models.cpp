@@ -96,6 +96,18 @@ std::optional<RectMm> SidePlacement::target_mm(const std::string& candidate_id) 
   return std::nullopt;
 }
 
+std::optional<RectMm> SidePlacement::row_mm(const std::string& candidate_id) const {
+  auto r = target_mm(candidate_id);
+  if (!r) return r;
+  for (const auto& row : side_->rows) {
+    if (row.candidate_id != candidate_id) continue;
+    const double x0 = std::min(r->x, row.name_box.x), y0 = std::min(r->y, row.name_box.y);
+    const double x1 = std::max(r->right(), row.name_box.right()), y1 = std::max(r->bottom(), row.name_box.bottom());
+    r = RectMm{x0, y0, x1 - x0, y1 - y0};
+  }
+  return r;
+}
+
 QPolygonF SidePlacement::target(const std::string& candidate_id) const {
   const auto r = target_mm(candidate_id);
   return r ? mm_to_image_.map(QPolygonF(QRectF(r->x, r->y, r->w, r->h))) : QPolygonF();
@@ -193,6 +205,26 @@ void MarkGalleryModel::set_marks(const config::Election& election, const std::st
   endResetModel();
 }
 
+void MarkGalleryModel::set_tile_size(QSize size) {
+  beginResetModel();
+  tile_ = size;
+  crops_.clear();
+  endResetModel();
+}
+
+QImage upright_crop(const QImage& scan, const QTransform& mm_to_image, const QRectF& box_mm, double pixels_per_mm) {
+  QImage crop(std::max(1, static_cast<int>(box_mm.width() * pixels_per_mm)), std::max(1, static_cast<int>(box_mm.height() * pixels_per_mm)),
+              QImage::Format_RGB32);
+  crop.fill(Qt::white);
+  QPainter painter(&crop);
+  painter.setRenderHint(QPainter::SmoothPixmapTransform);
+  const QTransform page_to_crop = QTransform::fromTranslate(-box_mm.x(), -box_mm.y()) * QTransform::fromScale(pixels_per_mm, pixels_per_mm);
+  painter.setTransform(mm_to_image.inverted() * page_to_crop);
+  painter.drawImage(0, 0, scan);
+  painter.end();
+  return crop;
+}
+
 int MarkGalleryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(items_.size()); }
 
 QVariant MarkGalleryModel::data(const QModelIndex& index, int role) const {
@@ -205,19 +237,9 @@ QVariant MarkGalleryModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::DecorationRole) {
     if (const auto cached = crops_.find(index.row()); cached != crops_.end()) return cached.value();
     if (last_image_.first != it.image_path) last_image_ = {it.image_path, QImage(qs(it.image_path))};
-    // The target cut out upright, as printed (skew and turn undone through the same map that
-    // placed it), at most 320 × 48 px so a whole screen of marks can be compared at a glance.
-    const double scale = std::min(320.0 / it.box_mm.width(), 48.0 / it.box_mm.height());
-    QImage crop(static_cast<int>(it.box_mm.width() * scale), static_cast<int>(it.box_mm.height() * scale), QImage::Format_RGB32);
-    crop.fill(Qt::white);
-    {
-      QPainter painter(&crop);
-      painter.setRenderHint(QPainter::SmoothPixmapTransform);
-      const QTransform page_to_crop = QTransform::fromTranslate(-it.box_mm.x(), -it.box_mm.y()) * QTransform::fromScale(scale, scale);
-      painter.setTransform(it.mm_to_image.inverted() * page_to_crop);
-      painter.drawImage(0, 0, last_image_.second);
-    }
-    const QPixmap shown = QPixmap::fromImage(crop);
+    // At most the tile's size, so a screen of marks can be compared at a glance.
+    const double scale = std::min(tile_.width() / it.box_mm.width(), tile_.height() / it.box_mm.height());
+    const QPixmap shown = QPixmap::fromImage(upright_crop(last_image_.second, it.mm_to_image, it.box_mm, scale));
     crops_.insert(index.row(), shown);
     return shown;
   }

@@ -53,7 +53,7 @@ SetupScreen::SetupScreen(Station& station, QWidget* parent) : Screen(station, pa
   definition_ = new QLineEdit(congress_box);
   definition_->setPlaceholderText(Tr::tr("Tệp định nghĩa cuộc bầu (.toml)"));
   auto* choose = new QPushButton(Tr::tr("&Chọn tệp…"), congress_box);
-  auto* check = new QPushButton(Tr::tr("&Kiểm tra"), congress_box);
+  auto* check = new QPushButton(Tr::tr("Kiểm t&ra"), congress_box);
   auto* create = new QPushButton(Tr::tr("&Tạo đại hội…"), congress_box);
   auto* open = new QPushButton(Tr::tr("&Mở đại hội…"), congress_box);
   definition_row->addWidget(definition_, 1);
@@ -81,7 +81,7 @@ SetupScreen::SetupScreen(Station& station, QWidget* parent) : Screen(station, pa
   members_ = read_only_table({Tr::tr("Họ và tên"), Tr::tr("Vai trò"), Tr::tr("Người thêm")}, 0, members_box);
   members_->setMaximumHeight(150);
   members_layout->addWidget(members_);
-  auto* add = new QPushButton(Tr::tr("&Thêm thành viên…"), members_box);
+  auto* add = new QPushButton(Tr::tr("Thêm thành &viên…"), members_box);
   members_layout->addWidget(add, 0, Qt::AlignLeft);
   connect(add, &QPushButton::clicked, this, &SetupScreen::add_member);
   layout->addWidget(members_box);
@@ -96,9 +96,11 @@ SetupScreen::SetupScreen(Station& station, QWidget* parent) : Screen(station, pa
   issued_->setRange(0, 1000000);
   auto* enter = new QPushButton(Tr::tr("&Ghi số phiếu phát ra"), rounds_box);
   auto* print = new QPushButton(Tr::tr("&In phiếu lần bầu này…"), rounds_box);
-  auto* close = new QPushButton(Tr::tr("&Kết thúc lần bầu…"), rounds_box);
-  auto* next = new QPushButton(Tr::tr("Mở lần bầu &mới…"), rounds_box);
-  actions->addWidget(new QLabel(Tr::tr("Phiếu phát ra:"), rounds_box));
+  auto* close = new QPushButton(Tr::tr("Kết thúc &lần bầu…"), rounds_box);
+  auto* next = new QPushButton(Tr::tr("Mở lần bầ&u mới…"), rounds_box);
+  auto* issued_label = new QLabel(Tr::tr("&Phiếu phát ra:"), rounds_box);
+  issued_label->setBuddy(issued_);
+  actions->addWidget(issued_label);
   actions->addWidget(issued_);
   for (auto* b : {enter, print, close, next}) actions->addWidget(b);
   actions->addStretch(1);

@@ -18,7 +18,7 @@ as_an() { printf '1234\n' | "$k" "$@" 2> /dev/null; }
 # A batch on the scanning screen that jams at sheet 33, then the rest of the deck.
 as_an console "$db" --sign-in "Nguyễn Văn An" --screen scan --scan "sim:$deck" --scan-faults jam@33 --screenshot "$here/console-scan.png"
 "$k" scan "$db" --source "sim:$deck" --speed 20000 --operator "Lê Thị Hoa" > /dev/null 2>&1
-"$k" issued "$db" bch 6 --by "Nguyễn Văn An"
+printf '1234\n' | "$k" issued "$db" bch 6 --by "Nguyễn Văn An" > /dev/null
 for screen in setup adjudication gallery; do
   as_an console "$db" --sign-in "Nguyễn Văn An" --screen "$screen" --screenshot "$here/console-$screen.png"
 done

@@ -286,6 +286,12 @@ struct CongressDb::Impl {
     return row_from(q);
   }
 
+  // Why a ruling with these marks and findings cannot be recorded on this waiting sheet (its round
+  // closed, a target of the voter's list left undecided, a finding the committee cannot rule), or
+  // nothing. The rows are those of the sheet's own round.
+  [[nodiscard]] std::optional<Error> ruling_problem(const SheetRow& row, const std::map<std::string, MarkState>& marks,
+                                                    const std::set<SheetFlag>& flags) const;
+
   // Writes a ruling: its row, the sheet's new state and the audit entry, in the caller's transaction.
   void record_ruling(std::int64_t sheet_id, SheetStatus status, const std::map<std::string, MarkState>& marks,
                      const std::set<SheetFlag>& flags, const std::string& reason, const std::string& member1, const std::string& member2) {

@@ -63,6 +63,8 @@ class SidePlacement {
   // pixels; nothing / empty when the side has no such candidate.
   [[nodiscard]] std::optional<RectMm> target_mm(const std::string& candidate_id) const;
   [[nodiscard]] QPolygonF target(const std::string& candidate_id) const;
+  // The candidate's whole row on the page: the name and, on a box ballot, both boxes.
+  [[nodiscard]] std::optional<RectMm> row_mm(const std::string& candidate_id) const;
   [[nodiscard]] const config::SideLayout& side() const { return *side_; }
   [[nodiscard]] const QTransform& mm_to_image() const { return mm_to_image_; }
 
@@ -97,6 +99,11 @@ class WaitingSheetsModel : public QAbstractTableModel {
   std::map<std::string, QString> contest_titles_;
 };
 
+// A target cut out of a scan upright, as printed: the page's millimetres `box_mm` mapped through
+// `mm_to_image` (so skew and turn are undone by the same map that placed the target), drawn at
+// `pixels_per_mm` on white.
+QImage upright_crop(const QImage& scan, const QTransform& mm_to_image, const QRectF& box_mm, double pixels_per_mm);
+
 // Every mark of one contest on the sheets read so far, weakest evidence first, so the committee
 // sees where the thresholds fall among real marks. Images are cropped only when shown.
 struct GalleryItem {
@@ -117,11 +124,15 @@ class MarkGalleryModel : public QAbstractListModel {
   void set_marks(const config::Election& election, const std::string& contest_id, const std::vector<tally::SheetRow>& sheets,
                  const LayoutBook& book, const std::string& images_dir);
   [[nodiscard]] const GalleryItem& item(int row) const { return items_.at(static_cast<std::size_t>(row)); }
+  // The largest a tile's picture may be; the cut-outs are made again at the new size.
+  void set_tile_size(QSize size);
+  [[nodiscard]] QSize tile_size() const { return tile_; }
   [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
   [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
 
  private:
   std::vector<GalleryItem> items_;
+  QSize tile_{480, 72};
   mutable QHash<int, QPixmap> crops_;
   mutable std::pair<std::string, QImage> last_image_;  // marks of one sheet are often shown together
 };

@@ -25,6 +25,7 @@ class QProgressBar;
 class QTemporaryDir;
 class QPushButton;
 class QScrollArea;
+class QSlider;
 class QSpinBox;
 class QTableView;
 class QTableWidget;
@@ -75,6 +76,7 @@ class SheetPicture : public QWidget {
   // The sheet's stored image and its stored reading, placed with the layout of its round.
   void show_sheet(const tally::CongressDb& db, const tally::SheetRow& sheet, const LayoutBook& book);
   void clear_sheet();
+  [[nodiscard]] const QImage& image() const { return image_; }
   [[nodiscard]] QSize sizeHint() const override { return {520, 700}; }
 
  protected:
@@ -88,6 +90,32 @@ class SheetPicture : public QWidget {
   };
   std::vector<Outline> outlines_;
   QString banner_;
+};
+
+// The target the committee rules on, cut out upright and large beside the whole sheet: with the
+// rows above and below it, its outline in amber, and a zoom from the room it has (1×) to 4×.
+class TargetCloseUp : public QWidget {
+ public:
+  explicit TargetCloseUp(QWidget* parent);
+  // `target_mm` is outlined; `shown_mm` (the target's whole row) is what is cut out, with a margin.
+  void show_target(const QImage& scan, const QTransform& mm_to_image, const QRectF& target_mm, const QRectF& row_mm, const QString& caption);
+  void clear_target();
+  [[nodiscard]] double zoom() const;
+
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
+ private:
+  void render();
+
+  QLabel* caption_ = nullptr;
+  QSlider* zoom_ = nullptr;
+  QScrollArea* area_ = nullptr;
+  QLabel* picture_ = nullptr;
+  QImage scan_;
+  QTransform mm_to_image_;
+  QRectF target_mm_;
+  QRectF shown_mm_;
 };
 
 class Screen : public QWidget {
@@ -181,15 +209,23 @@ class AdjudicationScreen : public Screen {
  private:
   void rule(bool set_aside);
 
+  void show_close_up(int target_row);
+  void confirm_stamps();
+  enum class Tone { hint, done, refused };
+  void say(const QString& text, Tone tone);
+
   WaitingSheetsModel model_;
   QTableView* queue_ = nullptr;
   SheetPicture* picture_ = nullptr;
+  TargetCloseUp* close_up_ = nullptr;
   QTableWidget* targets_ = nullptr;
   QList<QCheckBox*> flags_;
   QLineEdit* reason_ = nullptr;
   QLabel* message_ = nullptr;
   QPushButton* decide_ = nullptr;
   QPushButton* set_aside_ = nullptr;
+  QPushButton* confirm_stamps_ = nullptr;
+  std::vector<std::int64_t> stamp_only_;  // the sheets waiting only for their stamp to be seen
   std::optional<tally::SheetRow> current_;
 };
 
@@ -203,7 +239,10 @@ class GalleryScreen : public Screen {
   [[nodiscard]] const MarkGalleryModel& model() const { return model_; }
 
  private:
+  void open_sheet(int row);
+
   QComboBox* contest_ = nullptr;
+  QComboBox* tile_size_ = nullptr;
   QLabel* thresholds_ = nullptr;
   QListView* list_ = nullptr;
   MarkGalleryModel model_;
@@ -257,6 +296,7 @@ class RecordScreen : public Screen {
   void print();
   void save();
   [[nodiscard]] QString current_document() const;
+  [[nodiscard]] QString record_title(const QString& pdf) const;
 
   QComboBox* documents_ = nullptr;
   QScrollArea* preview_ = nullptr;

@@ -16,10 +16,6 @@
         <translation>Score</translation>
     </message>
     <message>
-        <source>Ban kiểm phiếu quyết định</source>
-        <translation>Committee&apos;s decision</translation>
-    </message>
-    <message>
         <source>Phát hiện trên tờ phiếu (làm phiếu không hợp lệ):</source>
         <translation>Findings on the sheet (they make the ballot invalid):</translation>
     </message>
@@ -76,7 +72,7 @@
         <translation>%1 marks, lowest score first. Thresholds per box: below %2 the box is empty, from %3 it is marked, in between unclear (the committee looks).</translation>
     </message>
     <message>
-        <source>&amp;Kiểm tra nhật ký</source>
+        <source>Kiểm &amp;tra nhật ký</source>
         <translation>&amp;Verify the log</translation>
     </message>
     <message>
@@ -137,10 +133,10 @@
     </message>
     <message>
         <source>&amp;In…</source>
-        <translation>&amp;Print…</translation>
+        <translation>P&amp;rint…</translation>
     </message>
     <message>
-        <source>&amp;Lưu PDF…</source>
+        <source>Lưu &amp;PDF…</source>
         <translation>&amp;Save PDF…</translation>
     </message>
     <message>
@@ -168,7 +164,7 @@
         <translation>kiemphieu — counting station</translation>
     </message>
     <message>
-        <source>Màn hình &amp;máy chiếu</source>
+        <source>Màn hình má&amp;y chiếu</source>
         <translation>&amp;Projector screen</translation>
     </message>
     <message>
@@ -233,7 +229,7 @@
     </message>
     <message>
         <source>Mật khẩu khóa trạm (Ban kiểm phiếu giữ). Khóa được mở cho phiên làm việc này, %1 giờ.</source>
-        <translation>The station key's passphrase (held by the committee). The key is unlocked for this session, %1 hours.</translation>
+        <translation>The station key&apos;s passphrase (held by the committee). The key is unlocked for this session, %1 hours.</translation>
     </message>
     <message>
         <source>Cập nhật lúc %1</source>
@@ -372,8 +368,8 @@
         <translation>C&amp;hoose file…</translation>
     </message>
     <message>
-        <source>&amp;Kiểm tra</source>
-        <translation>&amp;Check</translation>
+        <source>Kiểm t&amp;ra</source>
+        <translation>Chec&amp;k</translation>
     </message>
     <message>
         <source>&amp;Tạo đại hội…</source>
@@ -381,7 +377,7 @@
     </message>
     <message>
         <source>&amp;Mở đại hội…</source>
-        <translation>&amp;Open congress…</translation>
+        <translation>Open con&amp;gress…</translation>
     </message>
     <message>
         <source>Tệp định nghĩa cuộc bầu</source>
@@ -404,7 +400,7 @@
         <translation>Registered by</translation>
     </message>
     <message>
-        <source>&amp;Thêm thành viên…</source>
+        <source>Thêm thành &amp;viên…</source>
         <translation>&amp;Add member…</translation>
     </message>
     <message>
@@ -433,19 +429,19 @@
     </message>
     <message>
         <source>&amp;In phiếu lần bầu này…</source>
-        <translation>&amp;Print this round&apos;s ballots…</translation>
+        <translation>P&amp;rint this round&apos;s ballots…</translation>
     </message>
     <message>
-        <source>&amp;Kết thúc lần bầu…</source>
+        <source>Kết thúc &amp;lần bầu…</source>
         <translation>C&amp;lose the round…</translation>
     </message>
     <message>
-        <source>Mở lần bầu &amp;mới…</source>
+        <source>Mở lần bầ&amp;u mới…</source>
         <translation>Open a &amp;new round…</translation>
     </message>
     <message>
-        <source>Phiếu phát ra:</source>
-        <translation>Ballots issued:</translation>
+        <source>&amp;Phiếu phát ra:</source>
+        <translation>&amp;Ballots issued:</translation>
     </message>
     <message>
         <source>Tệp hợp lệ: %1 — %2 cuộc bầu.</source>
@@ -723,6 +719,78 @@ Station key fingerprint: %4</translation>
     <message>
         <source>Đã lập %1 biên bản (kèm JSON và CSV) trong %2</source>
         <translation>%1 counting records written (with JSON and CSV) in %2</translation>
+    </message>
+    <message>
+        <source>Lý &amp;do (ghi vào biên bản):</source>
+        <translation>Rea&amp;son (written into the record):</translation>
+    </message>
+    <message>
+        <source>%1 — máy đọc: %2 (điểm %3)</source>
+        <translation>%1 — the reader: %2 (score %3)</translation>
+    </message>
+    <message>
+        <source>Đã để riêng tờ %1, không đếm (%2 và %3).</source>
+        <translation>Sheet %1 set aside, not counted (%2 and %3).</translation>
+    </message>
+    <message>
+        <source>Cỡ ản&amp;h:</source>
+        <translation>Picture si&amp;ze:</translation>
+    </message>
+    <message>
+        <source>nhỏ</source>
+        <translation>small</translation>
+    </message>
+    <message>
+        <source>vừa</source>
+        <translation>medium</translation>
+    </message>
+    <message>
+        <source>lớn</source>
+        <translation>large</translation>
+    </message>
+    <message>
+        <source>Tờ %1 — số phiếu %2</source>
+        <translation>Sheet %1 — ballot %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 (điểm %3)</source>
+        <translation>%1: %2 (score %3)</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>&amp;Phóng to:</source>
+        <translation>&amp;Zoom:</translation>
+    </message>
+    <message>
+        <source>Chọn một người ứng cử trong bảng để xem phóng to.</source>
+        <translation>Choose a candidate in the table to see the mark enlarged.</translation>
+    </message>
+    <message>
+        <source>Xác nhận dấu đỏ các tờ &amp;quét xám (%1)…</source>
+        <translation>&amp;Confirm the stamps of gray scans (%1)…</translation>
+    </message>
+    <message>
+        <source>Ban kiểm phiếu đã xem dấu đỏ trên giấy của %1 tờ quét xám, đếm như máy đã đọc: tờ %2</source>
+        <translation>The committee has seen the red stamp on the paper of %1 gray-scanned sheets; they are counted as read: sheets %2</translation>
+    </message>
+    <message>
+        <source>Đã xem dấu đỏ trên tờ giấy (ảnh quét xám)</source>
+        <translation>Red stamp seen on the paper (gray scan)</translation>
+    </message>
+    <message>
+        <source>Đã xác nhận dấu đỏ của %1 tờ quét xám (%2 và %3).</source>
+        <translation>Stamps of %1 gray-scanned sheets confirmed (%2 and %3).</translation>
+    </message>
+    <message>
+        <source>Tờ nào không có dấu đỏ: hủy, rồi quyết định riêng tờ đó với “không có dấu đỏ”.</source>
+        <translation>A sheet without its red stamp: cancel, then rule on that sheet by itself with “no red stamp”.</translation>
+    </message>
+    <message>
+        <source>Ảnh quét xám: Ban kiểm phiếu đã xem dấu đỏ trên tờ giấy.</source>
+        <translation>Gray scan: the committee has seen the red stamp on the paper.</translation>
     </message>
 </context>
 </TS>
