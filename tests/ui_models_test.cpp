@@ -328,6 +328,20 @@ class UiModelsTest : public QObject {
     station.sign_out();
   }
 
+  // Signing in while the waiting screen is open takes the sign-in hint away.
+  void theSignInHintGoesWhenAMemberSignsIn() {
+    Station station(Lang::vi, nullptr);
+    QString error;
+    QVERIFY(station.open(db_path_, &error));
+    AdjudicationScreen screen(station, nullptr);
+    const QString hint = "Cần một thành viên Ban kiểm phiếu đăng nhập để quyết định.";
+    QVERIFY(screen.shown_texts().contains(hint));
+    QVERIFY(station.sign_in("Nguyễn Văn An", "1234").has_value());
+    QVERIFY2(!screen.shown_texts().contains(hint), qPrintable(screen.shown_texts().join("\n")));
+    station.sign_out();
+    QVERIFY(screen.shown_texts().contains(hint));
+  }
+
   void setUpShowsTheDefinitionsProblemsInPlaceAndCreatesACongress() {
     Station station(Lang::vi, nullptr);
     SetupScreen setup(station, nullptr);

@@ -134,7 +134,12 @@ void AdjudicationScreen::refresh() {
   const bool committee = station_.committee_signed_in();
   decide_->setEnabled(committee);
   set_aside_->setEnabled(committee);
-  if (!committee) say(Tr::tr("Cần một thành viên Ban kiểm phiếu đăng nhập để quyết định."), Tone::hint);
+  const QString sign_in_hint = Tr::tr("Cần một thành viên Ban kiểm phiếu đăng nhập để quyết định.");
+  if (!committee) {
+    say(sign_in_hint, Tone::hint);
+  } else if (message_->text() == sign_in_hint) {
+    message_->clear();  // signed in on this screen: the sheet shown stays, the hint goes
+  }
   if (db == nullptr) return;
   const auto sheets = db->sheets();
   if (!sheets) return;
