@@ -263,7 +263,7 @@ int run_demo(const DemoArgs& args, Lang lang) {
       return 1;
     }
   }
-  if (const int rc = run_audit_verify(VerifyArgs{db, "", ""}, lang); rc != 0) return rc;
+  if (const int rc = run_audit_verify(VerifyArgs{db, "", {}, ""}, lang); rc != 0) return rc;
   // With a display, the live results console opens on the congress just counted.
   const char* x11 = std::getenv("DISPLAY");
   const char* wayland = std::getenv("WAYLAND_DISPLAY");

@@ -123,7 +123,8 @@ struct DbArgs {
 struct VerifyArgs {
   std::string db_path;
   std::string expect_key;   // the station key's fingerprint from the minutes
-  std::string expect_head;  // "N:HASH" from a counting record or export
+  std::vector<std::string> expect_heads;  // "N:HASH" from counting records or exports (repeatable)
+  std::string expect_heads_from;          // a file of heads an observer's console kept
 };
 
 struct SynthArgs {

@@ -19,6 +19,7 @@
 #include "common/words.hpp"
 #include "cli/preparation.hpp"
 #include "station/authority.hpp"
+#include "station/observer_feed.hpp"
 #include "station/pipeline.hpp"
 #include "station/reading.hpp"
 #include "station/record.hpp"
@@ -427,7 +428,16 @@ int run_audit_export(const std::string& dir, Lang lang) {
 int run_audit_verify(const VerifyArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  const auto problems = db->verify({args.expect_key, args.expect_head});
+  std::vector<std::string> heads = args.expect_heads;
+  if (!args.expect_heads_from.empty()) {
+    const auto kept = station::read_kept_heads(args.expect_heads_from);
+    if (!kept) {
+      print_error(kept.error(), lang);
+      return 1;
+    }
+    heads.insert(heads.end(), kept->begin(), kept->end());
+  }
+  const auto problems = db->verify({args.expect_key, heads});
   for (const auto& p : problems) std::cout << nlohmann::json{{"position", p.position}, {"problem", p.what}}.dump() << '\n';
   const bool en = lang == Lang::en;
   const auto head = db->head();
@@ -676,7 +686,9 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   auto* verify_cmd = audit_cmd->add_subcommand("verify", "chain, signatures, images, sheet states, members, two recounts");
   verify_cmd->add_option("db", verify->db_path, "CONGRESS.db")->required();
   verify_cmd->add_option("--expect-key", verify->expect_key, "the station key fingerprint read into the minutes at set-up");
-  verify_cmd->add_option("--expect-head", verify->expect_head, "N:HASH, a head of the log printed on a counting record or export");
+  verify_cmd->add_option("--expect-head", verify->expect_heads, "N:HASH, a head of the log printed on a counting record or export (repeatable)");
+  verify_cmd->add_option("--expect-heads-from", verify->expect_heads_from,
+                         "FILE of heads an observer's console kept (one per line, N:HASH last on each line)");
   auto* replay_cmd = audit_cmd->add_subcommand("replay", "re-run recognition on every stored image and compare");
   replay_cmd->add_option("db", audit->db_path, "CONGRESS.db")->required();
   auto audited_export = std::make_shared<std::string>();

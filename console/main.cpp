@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   app.add_option("--publish-on", console.publish_address, "publish on this address only (default: every interface)");
   app.add_option("--observe", console.observe_url, "observer: show a station's results from ws://HOST:PORT (no database)");
   app.add_option("--station-key", console.observe_key, "observer: the station key's fingerprint from the minutes; only messages it signed are shown");
+  app.add_option("--keep-heads", console.keep_heads,
+                 "observer: keep every log head the station showed in FILE (default: ~/.local/state/kiemphieu/heads-FINGERPRINT.txt)");
   app.add_flag("--projector", console.projector, "full screen, large type, for the congress hall");
   app.add_option("--screenshot", console.screenshot, "render once to this PNG and exit");
   app.add_option("--view-json", console.view_json, "with --screenshot: also write the results shown, as JSON");
@@ -72,7 +74,9 @@ int main(int argc, char** argv) {
                       "opens on the set-up screen to open or create one.",
                       "With --observe it is an observer on another computer: the station's results exactly as the station computed "
                       "them, shown only when signed by the station key whose fingerprint --station-key gives (read into the minutes "
-                      "at set-up).",
+                      "at set-up). Every head of the station's log it is shown (entry number and hash, signed with the "
+                      "results) is kept in the --keep-heads file, so an auditor can later ask the station's database whether it still "
+                      "holds them (kiemphieu audit verify --expect-heads-from FILE).",
                       "Every action that changes the count asks for a registered member's PIN. Scans, audits and records are run by "
                       "the headless program kiemphieu(1), which the console finds beside itself; `kiemphieu console` starts this "
                       "program with the same options. Texts are Vietnamese unless --lang en or KIEMPHIEU_LANG=en."},
@@ -97,6 +101,17 @@ int main(int argc, char** argv) {
                      : "kiemphieu-console: người theo dõi cần --station-key DẤU-VÂN-TAY (dấu vân tay khóa trạm ghi trong biên bản): thiếu nó thì "
                        "không phân biệt được trạm giả với trạm thật\n");
     return 2;
+  }
+  if (!console.observe_url.empty() && console.keep_heads.empty()) {
+    // The observer's own paper: kept where the user's programs keep state, one file per station key.
+    const char* state = std::getenv("XDG_STATE_HOME");
+    const char* home = std::getenv("HOME");
+    const std::string folder = state != nullptr && *state != '\0' ? std::string(state) : std::string(home != nullptr ? home : ".") + "/.local/state";
+    std::string named;  // the fingerprint's first hex digits, nothing else of what was typed
+    for (const char c : console.observe_key) {
+      if (named.size() < 16 && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) named += c;
+    }
+    console.keep_heads = folder + "/kiemphieu/heads-" + named + ".txt";
   }
   // A screenshot needs no display.
   if (!console.screenshot.empty() && std::getenv("QT_QPA_PLATFORM") == nullptr) ::setenv("QT_QPA_PLATFORM", "offscreen", 1);

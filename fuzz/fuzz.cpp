@@ -280,20 +280,24 @@ Target observer_feed() {
   const auto summary = db->count();
   if (!summary) throw std::runtime_error("the station cannot count");
   const auto view = kp::ui::results_view_json(kp::ui::build_results_view(db->election(), *summary, kp::Lang::vi));
-  for (const auto& body : {kp::ui::feed_message("results", 1, view), kp::ui::feed_message("heartbeat", 2)}) {
+  const std::string head = db->head().value_or("");
+  for (const auto& body : {kp::ui::feed_message("results", 1, head, view), kp::ui::feed_message("heartbeat", 2, head)}) {
     auto signed_message = kp::station::signed_feed_message(*db, body);
     if (!signed_message) throw std::runtime_error("the station cannot sign");
     station->messages.push_back(*signed_message);
     station->messages.push_back(body);  // the body alone: what the observer parses once the signature holds
   }
   return {"observer_feed",
-          {"{\"body\":", "\"key\":", "\"signature\":", "\"type\":\"results\"", "\"type\":\"heartbeat\"", "\"seq\":", "\"view\":{",
+          {"{\"body\":", "\"key\":", "\"signature\":", "\"type\":\"results\"", "\"type\":\"heartbeat\"", "\"seq\":", "\"log_head\":", "\"view\":{",
            "\"contests\":[", "\"bars\":[", "\"votes\":", "\"final\":true", "\"headline\":", "-----BEGIN PUBLIC KEY-----\\n", "\\n", "\\\""},
           [station] { return station->messages; },
           [station](const Bytes& input) {
             // The observer's path: the signature and the pinned key first, the view only then...
             bool shown = false;
-            if (const auto body = kp::station::open_feed_message(input, station->fingerprint)) shown = kp::ui::parse_feed_message(*body).has_value();
+            if (const auto body = kp::station::open_feed_message(input, station->fingerprint)) {
+              const auto m = kp::ui::parse_feed_message(*body);
+              shown = m && m->view.has_value();
+            }
             // ...and the view's parser by itself, since a forged signature never reaches it.
             (void)kp::ui::parse_feed_message(input);
             return shown;

@@ -1,6 +1,13 @@
 #include "station/observer_feed.hpp"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
+
+#include "common/utc_time.hpp"
 
 namespace kp::station {
 
@@ -33,6 +40,53 @@ Result<std::string> open_feed_message(std::string_view message, const std::strin
                                        "The message's signature does not hold (changed or forged): not shown"});
   }
   return body;
+}
+
+bool is_log_head(std::string_view text) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 18 || text[0] == '0') return false;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto hex = [&](char c) { return digit(c) || (c >= 'a' && c <= 'f'); };
+  const std::string_view seq = text.substr(0, colon), hash = text.substr(colon + 1);
+  return std::all_of(seq.begin(), seq.end(), digit) && hash.size() == 64 && std::all_of(hash.begin(), hash.end(), hex);
+}
+
+Result<void> keep_head(const std::string& path, const std::string& fingerprint, const std::string& head) {
+  const auto cannot = [&] {
+    return fail("heads_not_kept", {"Không ghi được đầu nhật ký vào tệp của quan sát viên", "Cannot keep the log's head in the observer's file"}, path);
+  };
+  if (!is_log_head(head)) return cannot();
+  std::error_code ec;
+  if (const auto folder = std::filesystem::path(path).parent_path(); !folder.empty()) std::filesystem::create_directories(folder, ec);
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out << utc_timestamp() << ' ' << fingerprint << ' ' << head << '\n';
+  out.flush();
+  if (!out) return cannot();
+  return {};
+}
+
+Result<std::vector<std::string>> read_kept_heads(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(path)) {
+    return fail("heads_file_unreadable", {"Không đọc được tệp đầu nhật ký", "Cannot read the file of log heads"}, path);
+  }
+  std::vector<std::string> heads;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream words(line);
+    std::string word, last;
+    while (words >> word) last = word;
+    if (last.empty()) continue;
+    if (!is_log_head(last)) {
+      return fail("heads_file_bad_line", {"Dòng " + std::to_string(number) + " không kết thúc bằng một đầu nhật ký N:HASH",
+                                          "Line " + std::to_string(number) + " does not end with a log head N:HASH"},
+                  path + ":" + std::to_string(number));
+    }
+    heads.push_back(last);
+  }
+  if (heads.empty()) return fail("heads_file_empty", {"Tệp không có đầu nhật ký nào", "The file holds no log head"}, path);
+  return heads;
 }
 
 }  // namespace kp::station

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.hpp"
 #include "tally/congress_db.hpp"
@@ -25,5 +26,15 @@ Result<std::string> signed_feed_message(const tally::CongressDb& db, const std::
 // "feed_other_station" (signed by another key), "feed_bad_signature" (changed on the way or
 // forged), "feed_too_large".
 Result<std::string> open_feed_message(std::string_view message, const std::string& expected_fingerprint);
+
+// What an observer's console keeps of what it was shown: each head of the log ("N:HASH") that
+// came in a message the pinned station key signed, appended as one line "TIME FINGERPRINT N:HASH"
+// when it differs from the head before. The file is the observer's own paper: an auditor later
+// gives it to `audit verify --expect-heads-from FILE`, and a database rolled back or cut below
+// any of those heads is found.
+bool is_log_head(std::string_view text);  // "N:HASH": a positive entry number, a SHA-256 in hex
+Result<void> keep_head(const std::string& path, const std::string& fingerprint, const std::string& head);
+// Every head in such a file, in its order; a line that is not one is refused with its number.
+Result<std::vector<std::string>> read_kept_heads(const std::string& path);
 
 }  // namespace kp::station

@@ -2,6 +2,8 @@
 // entries that recorded them, and two independent recounts of every round.
 #include "tally/internal/congress_impl.hpp"
 
+#include <set>
+
 #include "common/files.hpp"
 #include "tally/internal/naive_recount.hpp"
 
@@ -28,7 +30,8 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
     std::map<std::string, internal::MemberAddedEntry> member_events;           // name → its member_added entry
     std::map<std::string, std::string> registered;               // name → role, as the log has registered them so far
     std::map<std::pair<std::string, int>, std::int64_t> issued_entered;  // (contest, round) → the figure the log last entered
-    bool head_found = false;
+    const std::set<std::string> heads_wanted(paper.heads.begin(), paper.heads.end());
+    std::set<std::string> heads_found;
     const auto round_key = [](const Json& p) { return std::pair<std::string, int>{p.value("contest_id", ""), p.value("round", 1)}; };
     auto q = db.prepare("SELECT seq, at, type, payload, prev_hash, hash, signature FROM audit ORDER BY seq");
     while (q.step()) {
@@ -41,7 +44,9 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
       prev = hash;
       expected = seq + 1;
       const Json p = Json::parse(payload, nullptr, false);
-      if (!paper.head.empty() && paper.head == std::to_string(seq) + ":" + hash) head_found = true;
+      if (!heads_wanted.empty()) {
+        if (std::string here = std::to_string(seq) + ":" + hash; heads_wanted.contains(here)) heads_found.insert(std::move(here));
+      }
       if (seq == 1) {
         // The first entry names the definition and the key the congress was created with: what
         // is stored now must still be them (a definition edited in the database, a key swapped).
@@ -140,9 +145,11 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
     if (!paper.key_fingerprint.empty() && paper.key_fingerprint != key_fingerprint()) {
       note(0, "the station key (" + key_fingerprint() + ") is not the one read into the minutes (" + paper.key_fingerprint + "): the key was replaced");
     }
-    if (!paper.head.empty() && !head_found) {
-      note(0, "the log no longer holds entry " + paper.head.substr(0, paper.head.find(':')) + " as printed on paper (" + paper.head +
-                  "): the database was rolled back, cut or rewritten");
+    for (const auto& head : paper.heads) {
+      if (!heads_found.contains(head)) {
+        note(0, "the log no longer holds entry " + head.substr(0, head.find(':')) + " as printed on paper or kept by an observer (" + head +
+                    "): the database was rolled back, cut or rewritten");
+      }
     }
     // Every sheet is what its entries say, and its image is the one that was scanned.
     const auto all = sheets();

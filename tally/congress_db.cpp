@@ -12,6 +12,7 @@
 #include <ctime>
 
 #include "common/files.hpp"
+#include "common/utc_time.hpp"
 #include "config/names.hpp"
 #include "tally/internal/congress_impl.hpp"
 #include "tally/internal/kernel_keyring.hpp"
@@ -28,14 +29,7 @@ Error db_error(const std::string& where, const std::exception& e) {
   return db_error(where, std::string(e.what()));
 }
 
-std::string now_utc() {
-  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string now_utc() { return utc_timestamp(); }
 
 // Writes `bytes` to a new file; with `flush`, to the disk before returning.
 bool write_file(const fs::path& path, std::string_view bytes, bool flush) {

@@ -297,11 +297,12 @@ class CongressDb {
   // audit entries say it is. Empty when all holds.
   [[nodiscard]] std::vector<AuditProblem> verify() const;
   // With what an auditor brings from paper: the station key's fingerprint read into the
-  // minutes at set-up, and a head of the log printed on a record or export ("N:HASH"). A key
-  // replaced and the whole log re-signed, or a database rolled back or cut, is found only so.
+  // minutes at set-up, and the heads of the log printed on records and exports or kept by
+  // observers' consoles ("N:HASH"). A key replaced and the whole log re-signed, or a database
+  // rolled back or cut, is found only so.
   struct Expectations {
-    std::string key_fingerprint;  // empty: not checked
-    std::string head;             // "N:HASH"; empty: not checked
+    std::string key_fingerprint;     // empty: not checked
+    std::vector<std::string> heads;  // each "N:HASH" must still be in the log
   };
   [[nodiscard]] std::vector<AuditProblem> verify(const Expectations& expected) const;
 

@@ -2,9 +2,9 @@
 #include "tally/internal/congress_impl.hpp"
 
 #include <chrono>
-#include <ctime>
 
 #include "common/files.hpp"
+#include "common/utc_time.hpp"
 #include "config/names.hpp"
 #include "tally/internal/pin.hpp"
 
@@ -92,14 +92,10 @@ Result<MemberRow> CongressDb::authenticate(const std::string& raw_name, const st
   const std::string name = config::normalize_name(raw_name);
   try {
     // Refusals are counted from the log itself: a locked member stays locked across programs.
-    const auto since_t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - std::chrono::minutes(kLockMinutes));
-    std::tm tm{};
-    gmtime_r(&since_t, &tm);
-    char since[32];
-    std::strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const std::string since = utc_timestamp(std::chrono::system_clock::now() - std::chrono::minutes(kLockMinutes));
     auto q = impl_->db->prepare(
         "SELECT count(*) FROM audit WHERE type IN ('pin_refused', 'sign_in_refused') AND at >= ? AND json_extract(payload, '$.name') = ?");
-    q.bind(1, std::string(since)).bind(2, name);
+    q.bind(1, since).bind(2, name);
     const std::int64_t refusals = q.step() ? q.integer(0) : 0;
     if (refusals >= kLockRefusals) {
       if (auto logged = impl_->log(internal::PinRefusedEntry{name, action, true}); !logged) return tl::unexpected(logged.error());

@@ -113,12 +113,20 @@ TEST(ResultsView, TheFeedCarriesTheViewUnchanged) {
   ASSERT_TRUE(c.db.has_value());
   c.ballot(1, {"a", "b"});
   const auto view = build_results_view(c.db->election(), *c.db->count(), Lang::vi);
-  const auto back = parse_feed_message(feed_message("results", 7, results_view_json(view)));
-  ASSERT_TRUE(back.has_value());
-  EXPECT_EQ(results_view_json(*back), results_view_json(view));
-  EXPECT_EQ(back->contests[0].bars[1].name, "Trần Thị Bình");
-  EXPECT_FALSE(parse_feed_message(feed_message("heartbeat", 8)).has_value());
+  const std::string head = *c.db->head();
+  const auto back = parse_feed_message(feed_message("results", 7, head, results_view_json(view)));
+  ASSERT_TRUE(back.has_value() && back->view.has_value());
+  EXPECT_EQ(results_view_json(*back->view), results_view_json(view));
+  EXPECT_EQ(back->view->contests[0].bars[1].name, "Trần Thị Bình");
+  EXPECT_EQ(back->log_head, head);
+  // A heartbeat carries the head and no view.
+  const auto beat = parse_feed_message(feed_message("heartbeat", 8, head));
+  ASSERT_TRUE(beat.has_value());
+  EXPECT_FALSE(beat->view.has_value());
+  EXPECT_EQ(beat->log_head, head);
   EXPECT_FALSE(parse_feed_message("{not json").has_value());
+  EXPECT_FALSE(parse_feed_message(R"({"type":"results","seq":1})").has_value());  // results without a view
+  EXPECT_FALSE(parse_feed_message(R"({"type":"other","seq":1})").has_value());
 }
 
 struct Shot {
@@ -185,19 +193,65 @@ TEST(Console, AnObserverFollowsTheStationAndSeesTheLinkGoDown) {
   c.ballot(1, {"a", "b"});
   const int port = free_port();
   const pid_t pid = start_station(c.path, port);
-  const std::string url = "ws://127.0.0.1:" + std::to_string(port) + " --station-key " + c.db->key_fingerprint();
+  const auto heads = (c.dir.path() / "observer-heads.txt").string();
+  const std::string url = "ws://127.0.0.1:" + std::to_string(port) + " --station-key " + c.db->key_fingerprint() + " --keep-heads " + test::quote_arg(heads);
   const auto live = (c.dir.path() / "observer.png").string();
-  ASSERT_EQ(test::run_cli("console --observe " + url + " --screenshot " + test::quote_arg(live)).exit_code, 0);
+  const auto live_text = (c.dir.path() / "observer.txt").string();
+  ASSERT_EQ(test::run_cli("console --observe " + url + " --screenshot " + test::quote_arg(live) + " --screen-text " + test::quote_arg(live_text)).exit_code,
+            0);
   const Shot seen = look(live);
   EXPECT_GT(seen.red_headline, 200);  // the station's provisional results arrived
   EXPECT_EQ(seen.amber, 0);           // and nothing is wrong with the link
   stop(pid);
+  // The observer kept the head of the log it was shown, signed with the results, and says so.
+  const auto kept = station::read_kept_heads(heads);
+  ASSERT_TRUE(kept.has_value()) << test::read_file(heads);
+  const std::string head = kept->back();
+  EXPECT_THAT(test::read_file(heads), HasSubstr(" " + c.db->key_fingerprint() + " " + head + "\n"));
+  EXPECT_THAT(test::read_file(live_text), HasSubstr("đầu nhật ký của trạm: mục " + head.substr(0, head.find(':'))));
   const auto down = (c.dir.path() / "observer-down.png").string();
   ASSERT_EQ(test::run_cli("console --observe " + url + " --screenshot " + test::quote_arg(down)).exit_code, 0);
   const Shot gone = look(down);
   EXPECT_GT(gone.amber, 1000);  // the link-down banner
   EXPECT_EQ(gone.red_headline, 0);
   EXPECT_EQ(test::run_cli("console some.db --observe " + url).exit_code, 2);  // a station or an observer, not both
+  // The auditor's question to the database with the observer's file: still there, then cut.
+  const std::string verify = "audit verify " + test::quote_arg(c.path) + " --expect-heads-from " + test::quote_arg(heads);
+  EXPECT_EQ(test::run_cli(verify).exit_code, 0);
+  ASSERT_EQ(test::exec_sql(c.path, "DELETE FROM audit WHERE seq >= " + head.substr(0, head.find(':'))), "");
+  const auto cut = test::run_cli(verify);
+  EXPECT_EQ(cut.exit_code, 1);
+  EXPECT_THAT(cut.out, HasSubstr("kept by an observer (" + head + "): the database was rolled back, cut or rewritten"));
+}
+
+// The observer's file of heads as an auditor hands it over: a line that is not a head is refused
+// with its number, and a head typed from a record can be given beside it.
+TEST(Console, AHeadsFileThatIsNotOneIsRefusedByLine) {
+  Congress c;
+  ASSERT_TRUE(c.db.has_value());
+  c.ballot(1, {"a", "b"});
+  const std::string head = *c.db->head();
+  const auto file = (c.dir.path() / "heads.txt").string();
+  test::write_file(file, "# kept by the hall's screen\n2026-12-02T10:00:00Z " + c.db->key_fingerprint() + " " + head + "\n");
+  const std::string verify = "audit verify " + test::quote_arg(c.path) + " --expect-heads-from " + test::quote_arg(file);
+  EXPECT_EQ(test::run_cli(verify).exit_code, 0);
+  EXPECT_EQ(test::run_cli(verify + " --expect-head " + head + " --expect-head " + head).exit_code, 0);
+  // Another head the log never held, given by hand: found missing.
+  const std::string invented = head.substr(0, head.find(':') + 1) + std::string(64, 'a');
+  const auto wrong = test::run_cli(verify + " --expect-head " + invented);
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_THAT(wrong.out, HasSubstr(invented));
+  test::write_file(file, head + "\n2026-12-02T10:00:00Z nothing-here\n");
+  const auto bad = test::run_cli(verify);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("heads.txt:2"));
+  test::write_file(file, "\n# nothing\n");
+  EXPECT_THAT(test::run_cli(verify).err, HasSubstr("heads.txt"));
+  EXPECT_EQ(test::run_cli("audit verify " + test::quote_arg(c.path) + " --expect-heads-from /no/such/file").exit_code, 1);
+  EXPECT_TRUE(station::is_log_head(head));
+  for (const char* not_a_head : {"", "12", ":abc", "0:" "0000000000000000000000000000000000000000000000000000000000000000", "3:ABC", "x:y"}) {
+    EXPECT_FALSE(station::is_log_head(not_a_head)) << not_a_head;
+  }
 }
 
 // A fake station on the congress network (here: a station of another congress, with its own key,
@@ -358,7 +412,7 @@ TEST(ObserverFeed, OnlyWhatThePinnedKeySignedIsOpened) {
   Congress station;
   Congress other;
   ASSERT_TRUE(station.db.has_value() && other.db.has_value());
-  const std::string body = feed_message("heartbeat", 3);
+  const std::string body = feed_message("heartbeat", 3, *station.db->head());
   const auto signed_message = station::signed_feed_message(*station.db, body);
   ASSERT_TRUE(signed_message.has_value());
   const std::string pin = station.db->key_fingerprint();
@@ -366,7 +420,7 @@ TEST(ObserverFeed, OnlyWhatThePinnedKeySignedIsOpened) {
   EXPECT_EQ(station::open_feed_message(body, pin).error().code, "feed_not_signed");
   EXPECT_EQ(station::open_feed_message(*station::signed_feed_message(*other.db, body), pin).error().code, "feed_other_station");
   auto changed = nlohmann::json::parse(*signed_message);
-  changed["body"] = feed_message("heartbeat", 4);
+  changed["body"] = feed_message("heartbeat", 4, *station.db->head());
   EXPECT_EQ(station::open_feed_message(changed.dump(), pin).error().code, "feed_bad_signature");
   EXPECT_EQ(station::open_feed_message(std::string(station::kMaxFeedMessageBytes + 1, ' '), pin).error().code, "feed_too_large");
   EXPECT_EQ(station::open_feed_message(R"({"body":1,"key":[],"signature":{}})", pin).error().code, "feed_not_signed");
@@ -394,7 +448,7 @@ TEST(Console, FromTheSimulatedScannerToAnObserversScreen) {
   for (int attempt = 0; attempt < 10 && !(seen && results_view_json(*seen) == expected); ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const auto observed = test::run_cli("console --observe ws://127.0.0.1:" + std::to_string(port) + " --station-key " + opened->key_fingerprint() +
-                                        " --screenshot " + test::quote_arg(png) +
+                                        " --keep-heads " + test::quote_arg((dir.path() / "heads.txt").string()) + " --screenshot " + test::quote_arg(png) +
                                         " --view-json " + test::quote_arg(json));
     ASSERT_EQ(observed.exit_code, 0) << observed.err;
     seen = parse_results_view_json(test::read_file(json));

@@ -151,7 +151,7 @@ void build(const fs::path& dir, Built& b) {
     ASSERT_TRUE(d->record_documents("record", kClerk, {record.string()}).has_value());
     b.head = *d->head();
     b.key = d->key_fingerprint();
-    const auto problems = d->verify(CongressDb::Expectations{b.key, b.head});
+    const auto problems = d->verify(CongressDb::Expectations{b.key, {b.head}});
     ASSERT_TRUE(problems.empty()) << problems_text(problems);
   }
   b.ready = true;
@@ -306,7 +306,7 @@ class Tamper : public ::testing::Test {
     return problems_text(opened->verify(paper));
   }
   // What paper brings: the fingerprint from the minutes and the head printed on the record.
-  [[nodiscard]] static CongressDb::Expectations paper() { return {built_.key, built_.head}; }
+  [[nodiscard]] static CongressDb::Expectations paper() { return {built_.key, {built_.head}}; }
   [[nodiscard]] static std::string head_seq() { return built_.head.substr(0, built_.head.find(':')); }
   [[nodiscard]] static std::string head_lost() { return "the log no longer holds entry " + head_seq() + " as printed on paper"; }
 
@@ -746,8 +746,8 @@ TEST_F(Tamper, KeyReplacedAndLogResigned) {
   set_payload(1, first);
   resign_from(1);
   EXPECT_EQ(verify(), "");
-  EXPECT_THAT(verify({built_.key, ""}), HasSubstr("is not the one read into the minutes (" + built_.key + "): the key was replaced"));
-  EXPECT_THAT(verify({"", built_.head}), HasSubstr(head_lost()));
+  EXPECT_THAT(verify({built_.key, {}}), HasSubstr("is not the one read into the minutes (" + built_.key + "): the key was replaced"));
+  EXPECT_THAT(verify({"", {built_.head}}), HasSubstr(head_lost()));
 }
 
 TEST_F(Tamper, KeyReplacedAndLogResignedButTheFirstEntryKept) {
@@ -763,7 +763,7 @@ TEST_F(Tamper, DatabaseRolledBackToAnEarlierCopy) {
   // The copy kept before the round was closed put back: a consistent database of its own.
   copy_congress((origin_->path() / "earlier" / "dh.db").string(), db_);
   EXPECT_EQ(verify(), "");
-  EXPECT_EQ(verify({built_.key, ""}), "");  // the same station key
+  EXPECT_EQ(verify({built_.key, {}}), "");  // the same station key
   EXPECT_THAT(verify(paper()), HasSubstr(head_lost()));
 }
 

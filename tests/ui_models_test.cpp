@@ -7,6 +7,7 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QDir>
 #include <QPdfDocument>
 #include <QPlainTextEdit>
@@ -59,6 +60,7 @@ class UiModelsTest : public QObject {
     QVERIFY(db.has_value());
     QVERIFY(db->add_member("Nguyễn Văn An", tally::MemberRole::committee, "1234", "").has_value());
     QVERIFY(db->add_member("Trần Thị Bình", tally::MemberRole::committee, "5678", "Nguyễn Văn An").has_value());
+    QVERIFY(db->add_member("Lê Văn Cường", tally::MemberRole::scanner_operator, "2468", "Nguyễn Văn An").has_value());
   }
 
   void waitingQueueListsExactlyTheWaitingSheets() {
@@ -132,6 +134,7 @@ class UiModelsTest : public QObject {
       expected += static_cast<int>(parse_stored_reading(s.recognition)->marks.size());
     }
     MarkGalleryModel model;
+    model.set_images_shown(true);
     model.set_marks(db->election(), contest, *sheets, book, db->images_dir());
     QCOMPARE(model.rowCount(), expected);
     for (int i = 1; i < model.rowCount(); ++i) QVERIFY(model.item(i - 1).score <= model.item(i).score);
@@ -148,6 +151,41 @@ class UiModelsTest : public QObject {
     QVERIFY(large.width() == 680 || large.height() == 102);
     QVERIFY(large.width() > crop.width());
     QVERIFY(model.data(model.index(0), Qt::DisplayRole).toString().contains(" · "));
+    // Nobody of the committee signed in: the tiles keep their words, and no cut-out of a ballot.
+    model.set_images_shown(false);
+    QVERIFY(model.data(model.index(model.rowCount() - 1), Qt::DecorationRole).isNull());
+    QVERIFY(model.data(model.index(0), Qt::DisplayRole).toString().contains(" · "));
+  }
+
+  // The secrecy of the vote on the station's own screen: a ballot's image is shown to a signed-in
+  // committee member only, not to an operator or to whoever stands at an unattended console, and
+  // it goes again when the member signs out.
+  void ballotImagesAreShownOnlyToASignedInCommitteeMember() {
+    Station station(Lang::vi, nullptr);
+    QString error;
+    QVERIFY(station.open(db_path_, &error));
+    const auto sheets = station.db()->sheets();
+    QVERIFY(sheets.has_value() && !sheets->empty());
+    const auto counted = std::find_if(sheets->begin(), sheets->end(), [](const tally::SheetRow& s) { return s.status == tally::SheetStatus::counted; });
+    QVERIFY(counted != sheets->end());
+    SheetPicture picture(station, nullptr);
+    picture.show_sheet(*counted);
+    const QString secrecy = "chỉ hiện khi một thành viên Ban kiểm phiếu đăng nhập";
+    QVERIFY(picture.image().isNull());
+    QVERIFY2(picture.banner().contains(secrecy), qPrintable(picture.banner()));
+    QVERIFY(station.sign_in("Lê Văn Cường", "2468").has_value());  // an operator
+    QVERIFY(picture.image().isNull());
+    station.sign_out();
+    QVERIFY(station.sign_in("Nguyễn Văn An", "1234").has_value());
+    QVERIFY(!picture.image().isNull());  // shown again without being asked
+    QVERIFY(!picture.banner().contains(secrecy));
+    GalleryScreen gallery(station, nullptr);
+    const auto* tiles = gallery.findChild<QListView*>()->model();
+    QVERIFY(tiles->rowCount() > 0);
+    QVERIFY(!tiles->data(tiles->index(tiles->rowCount() - 1, 0), Qt::DecorationRole).isNull());
+    station.sign_out();
+    QVERIFY(picture.image().isNull());
+    QVERIFY(tiles->data(tiles->index(tiles->rowCount() - 1, 0), Qt::DecorationRole).isNull());
   }
 
   void scanProgressFollowsTheScanOutput() {

@@ -48,7 +48,7 @@ AdjudicationScreen::AdjudicationScreen(Station& station, QWidget* parent) : Scre
   queue_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   queue_->horizontalHeader()->setSectionResizeMode(WaitingSheetsModel::reasons, QHeaderView::Stretch);
   auto* below = new QSplitter(Qt::Horizontal, rows);
-  picture_ = new SheetPicture(below);
+  picture_ = new SheetPicture(station_, below);
   auto* work = new QWidget(below);
   auto* w = new QVBoxLayout(work);
   w->setContentsMargins(0, 0, 0, 0);
@@ -96,7 +96,12 @@ AdjudicationScreen::AdjudicationScreen(Station& station, QWidget* parent) : Scre
   connect(decide_, &QPushButton::clicked, this, [this] { rule(false); });
   connect(set_aside_, &QPushButton::clicked, this, [this] { rule(true); });
   connect(confirm_stamps_, &QPushButton::clicked, this, &AdjudicationScreen::confirm_stamps);
-  connect(&station_, &Station::member_changed, this, &AdjudicationScreen::refresh);
+  connect(&station_, &Station::member_changed, this, [this] {
+    refresh();
+    // The sheet picture has followed the sign-in already (it is connected first); the close-up
+    // is cut from its image, so it is shown or hidden with it.
+    show_close_up(targets_->currentRow());
+  });
   refresh();
 }
 
@@ -175,7 +180,7 @@ void AdjudicationScreen::select(int row) {
   if (db == nullptr || sheet == nullptr) return;
   if (current_ && current_->id == sheet->id) return;  // the form keeps what the committee is typing
   current_ = *sheet;
-  picture_->show_sheet(*db, *sheet, station_.layouts());
+  picture_->show_sheet(*sheet);
   const auto reading = parse_stored_reading(sheet->recognition);
   const auto* layout = reading ? station_.layouts().find(reading->contest_id, reading->layout_hash) : nullptr;
   const BallotForm form = layout != nullptr ? layout->ballot : BallotForm::strike;
@@ -340,6 +345,7 @@ GalleryScreen::GalleryScreen(Station& station, QWidget* parent) : Screen(station
   // Double-click and Enter both activate (doubleClicked too would open it a second time).
   connect(list_, &QListView::activated, this, [this](const QModelIndex& index) { open_sheet(index.row()); });
   connect(contest_, &QComboBox::currentIndexChanged, this, &GalleryScreen::refresh);
+  connect(&station_, &Station::member_changed, this, &GalleryScreen::refresh);
   connect(&station_, &Station::database_changed, this, [this] {
     contest_->clear();
     refresh();
@@ -361,8 +367,8 @@ void GalleryScreen::open_sheet(int row) {
   auto* layout = new QVBoxLayout(&view);
   auto* caption = new QLabel(Tr::tr("%1: %2 (điểm %3)").arg(item.name, mark_state_text(item.state), QString::number(item.score, 'f', 2)), &view);
   layout->addWidget(caption);
-  auto* picture = new SheetPicture(&view);
-  picture->show_sheet(*db, *sheet, station_.layouts());
+  auto* picture = new SheetPicture(station_, &view);
+  picture->show_sheet(*sheet);
   layout->addWidget(picture, 1);
   auto* close = new QPushButton(Tr::tr("Đóng"), &view);
   connect(close, &QPushButton::clicked, &view, &QDialog::accept);
@@ -383,6 +389,7 @@ void GalleryScreen::refresh() {
   if (contest == nullptr) return;
   const auto sheets = db->sheets();
   if (!sheets) return;
+  model_.set_images_shown(station_.may_see_ballot_images());
   model_.set_marks(db->election(), contest_id, *sheets, station_.layouts(), db->images_dir());
   const auto& t = db->election().thresholds;
   // The first round's form says how the marks were scored (a later round of a contest keeps it

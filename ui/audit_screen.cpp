@@ -50,7 +50,7 @@ AuditScreen::AuditScreen(Station& station, QWidget* parent) : Screen(station, pa
   layout->addWidget(progress_);
   auto* splitter = new QSplitter(this);
   problems_ = read_only_table({Tr::tr("Vị trí / tờ"), Tr::tr("Sai lệch"), Tr::tr("Ảnh")}, 1, splitter);
-  picture_ = new SheetPicture(splitter);
+  picture_ = new SheetPicture(station_, splitter);
   layout->addWidget(splitter, 1);
   connect(verify_, &QPushButton::clicked, this, &AuditScreen::verify);
   connect(replay_, &QPushButton::clicked, this, &AuditScreen::replay);
@@ -60,7 +60,7 @@ AuditScreen::AuditScreen(Station& station, QWidget* parent) : Screen(station, pa
     if (db == nullptr || item == nullptr || !item->data(Qt::UserRole).isValid()) return;
     const auto sheet = db->sheet(item->data(Qt::UserRole).toLongLong());
     if (!sheet) return;
-    picture_->show_sheet(*db, *sheet, station_.layouts());
+    picture_->show_sheet(*sheet);
   });
   refresh();
 }

@@ -126,7 +126,7 @@ class ResultsPage : public QWidget {
   // Every text on the page as shown (for tests and the screen-text file).
   [[nodiscard]] QStringList shown_texts() const {
     QStringList out;
-    if (banner_->isVisible()) out << banner_->text();
+    if (!banner_->isHidden()) out << banner_->text();
     if (scroll_->widget() != nullptr) {
       for (const auto* l : scroll_->widget()->findChildren<QLabel*>()) out << l->text();
     }
@@ -317,7 +317,8 @@ class StationResults : public ResultsPage {
   std::string message(const std::string& type) {
     auto* db = station_.db();
     if (db == nullptr) return {};
-    auto signed_message = station::signed_feed_message(*db, feed_message(type, ++seq_, type == "results" ? latest_ : std::string()));
+    auto signed_message =
+        station::signed_feed_message(*db, feed_message(type, ++seq_, db->head().value_or(std::string()), type == "results" ? latest_ : std::string()));
     return signed_message ? *signed_message : std::string();
   }
 
@@ -349,9 +350,12 @@ class ObserverWindow : public ResultsPage {
         return;
       }
       last_word_ = std::chrono::steady_clock::now();
-      if (auto view = parse_feed_message(*body)) {
-        display(*view);
-        received_ = true;
+      if (auto message = parse_feed_message(*body)) {
+        if (message->view) {
+          display(*message->view);
+          received_ = true;
+        }
+        keep(message->log_head);
       }
       update_banner();
     });
@@ -380,13 +384,35 @@ class ObserverWindow : public ResultsPage {
       set_banner(us(Tr::tr("MẤT KẾT NỐI với trạm kiểm phiếu (%1): số liệu dưới đây có thể đã cũ. Đang kết nối lại…").arg(qs(options_.observe_url))));
     } else if (std::chrono::steady_clock::now() - last_word_ > std::chrono::seconds(6)) {
       set_banner(us(Tr::tr("DỮ LIỆU CŨ: trạm kiểm phiếu không gửi tin quá 6 giây")));
+    } else if (!keeping_failed_.isEmpty()) {
+      set_banner(us(keeping_failed_));
+    } else if (!head_.empty()) {
+      set_banner(us(Tr::tr("Quan sát viên: chỉ xem kết quả của trạm kiểm phiếu · đầu nhật ký của trạm: mục %1 (%2…), đã giữ trong %3")
+                        .arg(qs(head_.substr(0, head_.find(':'))), qs(head_.substr(head_.find(':') + 1, 16)), qs(options_.keep_heads))),
+                 false);
     } else {
       set_banner(us(Tr::tr("Quan sát viên: chỉ xem kết quả của trạm kiểm phiếu")), false);
     }
   }
 
  private:
+  // Each new head the station signed is kept on the observer's own disk: what the log held when
+  // these figures were shown, for an auditor to ask the database about later.
+  void keep(const std::string& head) {
+    if (head.empty() || head == head_ || !station::is_log_head(head)) return;
+    head_ = head;
+    if (options_.keep_heads.empty()) return;
+    if (auto kept = station::keep_head(options_.keep_heads, options_.observe_key, head); !kept) {
+      keeping_failed_ = Tr::tr("KHÔNG GIỮ ĐƯỢC đầu nhật ký của trạm trong %1: hãy ghi tay mục %2 (%3)")
+                            .arg(qs(options_.keep_heads), qs(head.substr(0, head.find(':'))), qs(head.substr(head.find(':') + 1)));
+    } else {
+      keeping_failed_.clear();
+    }
+  }
+
   QWebSocket* socket_ = nullptr;
+  std::string head_;         // the newest head shown
+  QString keeping_failed_;   // set while the heads file cannot be written
   std::chrono::steady_clock::time_point last_word_{};
   bool received_ = false;
   Text refused_;  // the last refusal: stays on the banner, so a forged message is never missed

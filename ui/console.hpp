@@ -31,6 +31,7 @@ struct ConsoleOptions {
   std::string publish_address = "0.0.0.0";  // …on this interface's address only (all when 0.0.0.0)
   std::string observe_url;      // an observer: results from a station's feed (ws://HOST:PORT), no database
   std::string observe_key;      // the observer accepts only messages this station key signed (its fingerprint, from the minutes)
+  std::string keep_heads;       // the observer keeps every log head it was shown in this file (station/observer_feed.hpp)
   bool projector = false;       // full screen, large type (F11 toggles, Esc leaves)
   std::string screenshot;       // render once to this PNG and exit (tests, documentation)
   std::string view_json;        // with --screenshot: also write the view shown, as JSON

@@ -212,6 +212,15 @@ void MarkGalleryModel::set_tile_size(QSize size) {
   endResetModel();
 }
 
+void MarkGalleryModel::set_images_shown(bool shown) {
+  if (shown == images_shown_) return;
+  beginResetModel();
+  images_shown_ = shown;
+  crops_.clear();
+  last_image_ = {};
+  endResetModel();
+}
+
 QImage upright_crop(const QImage& scan, const QTransform& mm_to_image, const QRectF& box_mm, double pixels_per_mm) {
   QImage crop(std::max(1, static_cast<int>(box_mm.width() * pixels_per_mm)), std::max(1, static_cast<int>(box_mm.height() * pixels_per_mm)),
               QImage::Format_RGB32);
@@ -235,6 +244,7 @@ QVariant MarkGalleryModel::data(const QModelIndex& index, int role) const {
   }
   if (role == Qt::ToolTipRole) return Tr::tr("%1 — tờ %2").arg(it.name).arg(it.sheet_id);
   if (role == Qt::DecorationRole) {
+    if (!images_shown_) return {};
     if (const auto cached = crops_.find(index.row()); cached != crops_.end()) return cached.value();
     if (last_image_.first != it.image_path) last_image_ = {it.image_path, QImage(qs(it.image_path))};
     // At most the tile's size, so a screen of marks can be compared at a glance.

@@ -155,19 +155,29 @@ std::optional<ResultsView> view_from(const nlohmann::json& j) {
 
 std::optional<ResultsView> parse_results_view_json(std::string_view json) { return view_from(nlohmann::json::parse(json, nullptr, false)); }
 
-std::string feed_message(const std::string& type, std::int64_t seq, const std::string& view_json) {
+std::string feed_message(const std::string& type, std::int64_t seq, const std::string& log_head, const std::string& view_json) {
   nlohmann::ordered_json m{{"type", type}, {"seq", seq}};
+  if (!log_head.empty()) m["log_head"] = log_head;
   if (!view_json.empty()) m["view"] = nlohmann::ordered_json::parse(view_json);
   return m.dump();
 }
 
-std::optional<ResultsView> parse_feed_message(std::string_view message) {
+std::optional<FeedMessage> parse_feed_message(std::string_view message) {
   const auto j = nlohmann::json::parse(message, nullptr, false);
-  if (!j.is_object() || !j.contains("view")) return std::nullopt;
+  if (!j.is_object()) return std::nullopt;
   // Not j.value("type", ""): it throws when "type" is there but not text (found by fuzzing).
   const auto type = j.find("type");
-  if (type == j.end() || !type->is_string() || type->get<std::string>() != "results") return std::nullopt;
-  return view_from(j["view"]);
+  if (type == j.end() || !type->is_string()) return std::nullopt;
+  FeedMessage m;
+  if (const auto head = j.find("log_head"); head != j.end() && head->is_string()) m.log_head = head->get<std::string>();
+  if (type->get<std::string>() == "results") {
+    if (!j.contains("view")) return std::nullopt;
+    m.view = view_from(j["view"]);
+    if (!m.view) return std::nullopt;
+  } else if (type->get<std::string>() != "heartbeat") {
+    return std::nullopt;
+  }
+  return m;
 }
 
 }  // namespace kp::ui

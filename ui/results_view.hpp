@@ -50,9 +50,14 @@ ResultsView build_results_view(const config::Election& election, const tally::Co
 std::string results_view_json(const ResultsView& view);
 std::optional<ResultsView> parse_results_view_json(std::string_view json);
 
-// The station's feed: {"type":"results"|"heartbeat","seq":N[,"view":{…}]}, one per WebSocket
-// text message. parse_feed_message gives the view of a results message, nothing for a heartbeat.
-std::string feed_message(const std::string& type, std::int64_t seq, const std::string& view_json = {});
-std::optional<ResultsView> parse_feed_message(std::string_view message);
+// The station's feed: {"type":"results"|"heartbeat","seq":N,"log_head":"N:HASH"[,"view":{…}]},
+// one per WebSocket text message (signed around it, station/observer_feed.hpp). The head lets
+// every observer keep what the log held when it was shown these figures.
+std::string feed_message(const std::string& type, std::int64_t seq, const std::string& log_head, const std::string& view_json = {});
+struct FeedMessage {
+  std::string log_head;              // empty when the station sent none
+  std::optional<ResultsView> view;   // a results message's view; none for a heartbeat
+};
+std::optional<FeedMessage> parse_feed_message(std::string_view message);
 
 }  // namespace kp::ui

@@ -84,7 +84,7 @@ ScanScreen::ScanScreen(Station& station, QWidget* parent) : Screen(station, pare
   left->addWidget(fault_);
   left->addStretch(1);
   layout->addLayout(left, 1);
-  picture_ = new SheetPicture(this);
+  picture_ = new SheetPicture(station_, this);
   layout->addWidget(picture_, 1);
   connect(&station_, &Station::member_changed, this, &ScanScreen::refresh);
   show_progress();
@@ -211,7 +211,7 @@ void ScanScreen::show_last_sheet() {
   if (db == nullptr || progress_.last_sheet_id == 0) return;
   const auto sheet = db->sheet(progress_.last_sheet_id);
   if (!sheet) return;
-  picture_->show_sheet(*db, *sheet, station_.layouts());
+  picture_->show_sheet(*sheet);
 }
 
 }  // namespace kp::ui

@@ -115,26 +115,38 @@ std::optional<station::Credential> second_member_agrees(Station& station, const 
   return dialog.credential();
 }
 
-SheetPicture::SheetPicture(QWidget* parent) : QWidget(parent) { setMinimumSize(300, 400); }
+SheetPicture::SheetPicture(const Station& station, QWidget* parent) : QWidget(parent), station_(station) {
+  setMinimumSize(300, 400);
+  connect(&station_, &Station::member_changed, this, [this] {
+    if (sheet_) show_sheet(tally::SheetRow(*sheet_));
+  });
+}
 
 void SheetPicture::clear_sheet() {
+  sheet_.reset();
   image_ = {};
   outlines_.clear();
   banner_.clear();
   update();
 }
 
-void SheetPicture::show_sheet(const tally::CongressDb& db, const tally::SheetRow& sheet, const LayoutBook& book) {
-  const std::string image_path = db.images_dir() + "/" + sheet.stored_file;
-  image_ = QImage(qs(image_path));
+void SheetPicture::show_sheet(const tally::SheetRow& sheet) {
+  sheet_ = sheet;
+  image_ = {};
   outlines_.clear();
   banner_.clear();
+  const auto* db = station_.db();
+  if (db == nullptr) return update();
+  const LayoutBook& book = station_.layouts();
+  const std::string image_path = db->images_dir() + "/" + sheet.stored_file;
+  const bool allowed = station_.may_see_ballot_images();
+  if (allowed) image_ = QImage(qs(image_path));
   const auto reading = parse_stored_reading(sheet.recognition);
-  if (image_.isNull()) banner_ = Tr::tr("Không mở được ảnh %1").arg(qs(image_path));
+  QString said;  // what the reading says of the side: why it was not read, or its flags
   if (reading && !reading->ok) {
     QStringList reasons;
     for (const auto& r : reading->reasons) reasons << qs(r);
-    banner_ = Tr::tr("Không đọc được: %1").arg(reasons.join(", "));
+    said = Tr::tr("Không đọc được: %1").arg(reasons.join(", "));
   }
   if (reading) {
     if (const auto placement = SidePlacement::of(*reading, book)) {
@@ -142,7 +154,15 @@ void SheetPicture::show_sheet(const tally::CongressDb& db, const tally::SheetRow
     }
     QStringList flags;
     for (const auto& f : reading->flags) flags << flag_text(f);
-    if (!flags.isEmpty()) banner_ = flags.join(" · ");
+    if (!flags.isEmpty()) said = flags.join(" · ");
+  }
+  if (!allowed) {
+    banner_ = Tr::tr("Ảnh phiếu chỉ hiện khi một thành viên Ban kiểm phiếu đăng nhập (giữ bí mật phiếu bầu)");
+    if (!said.isEmpty()) banner_ += "\n" + said;
+  } else if (image_.isNull() && said.isEmpty()) {
+    banner_ = Tr::tr("Không mở được ảnh %1").arg(qs(image_path));
+  } else {
+    banner_ = said;
   }
   update();
 }

@@ -127,12 +127,16 @@ class MarkGalleryModel : public QAbstractListModel {
   // The largest a tile's picture may be; the cut-outs are made again at the new size.
   void set_tile_size(QSize size);
   [[nodiscard]] QSize tile_size() const { return tile_; }
+  // Without it (nobody of the committee signed in) the tiles say score, state and serial only:
+  // no cut-out of a ballot is shown (Station::may_see_ballot_images).
+  void set_images_shown(bool shown);
   [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
   [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
 
  private:
   std::vector<GalleryItem> items_;
   QSize tile_{480, 72};
+  bool images_shown_ = false;
   mutable QHash<int, QPixmap> crops_;
   mutable std::pair<std::string, QImage> last_image_;  // marks of one sheet are often shown together
 };

@@ -72,17 +72,23 @@ std::optional<station::Credential> second_member_agrees(Station& station, const 
 // its state (unclear in amber, thick), and the sheet's findings or refusal in a band on top.
 class SheetPicture : public QWidget {
  public:
-  explicit SheetPicture(QWidget* parent);
+  // Follows who is signed in: the image is shown only while the station allows it
+  // (Station::may_see_ballot_images), and is shown or hidden again when someone signs in or out.
+  SheetPicture(const Station& station, QWidget* parent);
   // The sheet's stored image and its stored reading, placed with the layout of its round.
-  void show_sheet(const tally::CongressDb& db, const tally::SheetRow& sheet, const LayoutBook& book);
+  void show_sheet(const tally::SheetRow& sheet);
   void clear_sheet();
   [[nodiscard]] const QImage& image() const { return image_; }
   [[nodiscard]] QSize sizeHint() const override { return {520, 700}; }
+  // What is written in place of the image (why there is none, or the sheet's flags).
+  [[nodiscard]] const QString& banner() const { return banner_; }
 
  protected:
   void paintEvent(QPaintEvent* event) override;
 
  private:
+  const Station& station_;
+  std::optional<tally::SheetRow> sheet_;
   QImage image_;
   struct Outline {
     QPolygonF polygon;

@@ -27,6 +27,7 @@ class Station : public QObject {
   Result<void> create(const std::string& path, const std::string& election_toml, const std::string& source_name);
 
   [[nodiscard]] tally::CongressDb* db() { return db_ ? &*db_ : nullptr; }
+  [[nodiscard]] const tally::CongressDb* db() const { return db_ ? &*db_ : nullptr; }
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] Lang lang() const { return lang_; }
   [[nodiscard]] const LayoutBook& layouts() const { return layouts_; }
@@ -35,6 +36,9 @@ class Station : public QObject {
   [[nodiscard]] const std::optional<tally::MemberRow>& member() const { return member_; }
   [[nodiscard]] bool committee_signed_in() const { return member_ && member_->role == tally::MemberRole::committee; }
   [[nodiscard]] bool anyone_signed_in() const { return member_.has_value(); }
+  // The secrecy of the vote: a ballot's image (with its serial beside it) is shown only to a
+  // signed-in committee member, never to an operator, a passer-by at the screen or an observer.
+  [[nodiscard]] bool may_see_ballot_images() const { return committee_signed_in(); }
   Result<tally::MemberRow> sign_in(const std::string& name, const std::string& pin);
   void sign_out();
   // The signed-in member with the PIN they signed in with, for the actions the station layer

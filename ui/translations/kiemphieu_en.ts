@@ -792,5 +792,17 @@ Station key fingerprint: %4</translation>
         <source>Ảnh quét xám: Ban kiểm phiếu đã xem dấu đỏ trên tờ giấy.</source>
         <translation>Gray scan: the committee has seen the red stamp on the paper.</translation>
     </message>
+    <message>
+        <source>Quan sát viên: chỉ xem kết quả của trạm kiểm phiếu · đầu nhật ký của trạm: mục %1 (%2…), đã giữ trong %3</source>
+        <translation>Observer: the counting station's results, read only · the station's log head: entry %1 (%2…), kept in %3</translation>
+    </message>
+    <message>
+        <source>KHÔNG GIỮ ĐƯỢC đầu nhật ký của trạm trong %1: hãy ghi tay mục %2 (%3)</source>
+        <translation>CANNOT KEEP the station's log head in %1: write down entry %2 (%3) by hand</translation>
+    </message>
+    <message>
+        <source>Ảnh phiếu chỉ hiện khi một thành viên Ban kiểm phiếu đăng nhập (giữ bí mật phiếu bầu)</source>
+        <translation>Ballot images are shown only while a committee member is signed in (the secrecy of the vote)</translation>
+    </message>
 </context>
 </TS>
