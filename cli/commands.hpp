@@ -86,6 +86,14 @@ struct ConfirmStampsArgs {
   std::vector<std::string> members;
 };
 
+// `enter`: a ballot entered by hand, twice, by two committee members.
+struct EnterArgs {
+  std::string db_path;
+  std::string contest_id;
+  std::string reason;
+  std::vector<std::string> members;
+};
+
 struct RoundArgs {
   std::string db_path;
   std::string contest_id;
@@ -153,6 +161,7 @@ int run_member_add(const MemberArgs& args, Lang lang);
 int run_member_list(const DbArgs& args, Lang lang);
 int run_adjudicate(const AdjudicateArgs& args, Lang lang);
 int run_confirm_stamps(const ConfirmStampsArgs& args, Lang lang);
+int run_enter(const EnterArgs& args, Lang lang);
 int run_results(const DbArgs& args, Lang lang);
 int run_audit_verify(const VerifyArgs& args, Lang lang);
 // With `by`, the record's files go into the audit log with their hashes, naming who wrote them.

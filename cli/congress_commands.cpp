@@ -1,4 +1,6 @@
 // Commands on a congress database: init, ingest, issued, waiting, adjudicate, confirm-stamps, results, audit.
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -7,6 +9,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +22,7 @@
 #include "common/words.hpp"
 #include "cli/preparation.hpp"
 #include "station/authority.hpp"
+#include "station/hand_entry.hpp"
 #include "station/observer_feed.hpp"
 #include "station/pipeline.hpp"
 #include "station/reading.hpp"
@@ -335,6 +339,92 @@ int run_adjudicate(const AdjudicateArgs& args, Lang lang) {
   if (!reported(row, lang)) return 1;
   std::cout << nlohmann::json{{"sheet_id", row->id}, {"status", to_string(row->status)}}.dump() << '\n';
   return 0;
+}
+
+namespace {
+
+// One member's entry as typed: "SERIAL CANDIDATE=STATE …"; on a strike ballot a bare candidate id
+// is struck and a name not given is kept, as the paper reads.
+std::optional<station::HandEntry> parse_entry(const std::string& line, BallotForm form, Lang lang) {
+  std::istringstream words(line);
+  std::string word;
+  station::HandEntry entry;
+  if (!(words >> word) || word.find_first_not_of("0123456789") != std::string::npos || word.size() > 9) {
+    print_error({"bad_entry", {"Lần nhập phải bắt đầu bằng số phiếu: " + line, "An entry starts with the ballot's serial: " + line}, "enter"}, lang);
+    return std::nullopt;
+  }
+  entry.serial = static_cast<std::uint32_t>(std::stoul(word));
+  while (words >> word) {
+    const auto eq = word.find('=');
+    const auto state = eq == std::string::npos ? (form == BallotForm::strike ? std::optional(MarkState::struck) : std::nullopt)
+                                               : parse_mark_state(word.substr(eq + 1));
+    if (!state || eq == 0) {
+      print_error({"bad_entry", {"Không hiểu “" + word + "”: cần ỨNG_CỬ_VIÊN=TRẠNG_THÁI", "Cannot read “" + word + "”: CANDIDATE=STATE expected"}, "enter"}, lang);
+      return std::nullopt;
+    }
+    const std::string candidate = word.substr(0, eq);
+    if (entry.marks.count(candidate) != 0) {
+      print_error({"bad_entry", {"“" + candidate + "” được nhập hai lần", "“" + candidate + "” is entered twice"}, "enter"}, lang);
+      return std::nullopt;
+    }
+    entry.marks[candidate] = *state;
+  }
+  return entry;
+}
+
+}  // namespace
+
+int run_enter(const EnterArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const bool en = lang == Lang::en;
+  const config::Contest* contest = db->election().find_contest(args.contest_id);
+  if (contest == nullptr) {
+    print_error({"unknown_contest", {"Không có cuộc bầu " + args.contest_id, "No contest " + args.contest_id}, "enter"}, lang);
+    return 1;
+  }
+  const station::Credential first{args.members.at(0), read_pin(args.members.at(0), lang)};
+  const station::Credential second{args.members.at(1), read_pin(args.members.at(1), lang)};
+  // The PINs are checked before anyone types a ballot of 55 names (and again when it is stored).
+  if (const auto members = station::authorize_two(*db, first, second, "adjudication"); !reported(members, lang)) return 1;
+  // Each member types the ballot unseen by the other (not echoed on a terminal); a disagreement
+  // is shown and, at a terminal, both enter it again.
+  const bool at_terminal = ::isatty(STDIN_FILENO) != 0;
+  const std::string how = en ? " — SERIAL then CANDIDATE=STATE… (on a strike ballot: the struck ids)" : " — SỐ PHIẾU rồi ỨNG_CỬ_VIÊN=TRẠNG_THÁI… (phiếu gạch tên: các mã bị gạch)";
+  for (int attempt = 1;; ++attempt) {
+    const auto a = parse_entry(read_secret((en ? "Entry of " : "Lần nhập của ") + first.name + how), contest->ballot, lang);
+    if (!a) return 2;
+    const auto b = parse_entry(read_secret((en ? "Entry of " : "Lần nhập của ") + second.name + how), contest->ballot, lang);
+    if (!b) return 2;
+    const auto differ = station::entries_differ(*db, args.contest_id, *a, *b);
+    if (!differ.empty()) {
+      const auto said = [&](const station::HandEntry& e, const std::string& what) {
+        if (what == "serial") return std::to_string(e.serial);
+        const auto it = e.marks.find(what);
+        if (it != e.marks.end()) return std::string(to_string(it->second));
+        // A name not entered on a strike ballot is kept; on a box ballot it is missing.
+        return contest->ballot == BallotForm::strike ? std::string(to_string(MarkState::kept)) : std::string(en ? "(not entered)" : "(không nhập)");
+      };
+      for (const auto& d : differ) {
+        std::cerr << "  " << (d == "serial" ? (en ? "serial" : "số phiếu") : d) << ": " << first.name << " " << said(*a, d) << " · " << second.name << " "
+                  << said(*b, d) << '\n';
+      }
+      if (at_terminal && attempt < 3) {
+        std::cerr << (en ? "The two entries differ: both enter the ballot again.\n" : "Hai lần nhập không khớp: cả hai nhập lại lá phiếu.\n");
+        continue;
+      }
+    }
+    const auto entered = station::enter_by_hand(*db, args.contest_id, *a, *b, args.reason, first, second);
+    if (!reported(entered, lang)) return 1;
+    nlohmann::json ids = nlohmann::json::array();
+    std::string status;
+    for (const auto& s : entered->sheets) {
+      ids.push_back(s.id);
+      if (status.empty() || s.status != tally::SheetStatus::counted) status = std::string(to_string(s.status));
+    }
+    std::cout << nlohmann::json{{"serial", a->serial}, {"sheet_ids", ids}, {"status", status}, {"already_entered", entered->already}}.dump() << '\n';
+    return 0;
+  }
 }
 
 int run_confirm_stamps(const ConfirmStampsArgs& args, Lang lang) {
@@ -657,6 +747,17 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   stamps_cmd->add_option("--reason", stamps->reason, "why")->required();
   stamps_cmd->add_option("--by", stamps->members, "two committee members (their PINs on standard input, one per line)")->required()->expected(2);
 
+  auto enter = std::make_shared<EnterArgs>();
+  auto* enter_cmd = app.add_subcommand("enter", "Nhập tay một lá phiếu không quét được, hai thành viên nhập độc lập / enter by hand a ballot that cannot be scanned, "
+                                                "twice, by two members");
+  enter_cmd->add_option("db", enter->db_path, "CONGRESS.db")->required();
+  enter_cmd->add_option("contest", enter->contest_id, "CONTEST")->required();
+  enter_cmd->add_option("--reason", enter->reason, "why it is entered by hand (torn, wet, no scanner…)")->required();
+  enter_cmd->add_option("--by", enter->members,
+                        "two committee members; on standard input their PINs in that order, then each one's entry (SERIAL CANDIDATE=STATE…)")
+      ->required()
+      ->expected(2);
+
   auto results = std::make_shared<DbArgs>();
   auto* results_cmd = app.add_subcommand("results", "Kết quả theo cơ sở dữ liệu / results from the congress database");
   results_cmd->add_option("db", results->db_path, "CONGRESS.db")->required();
@@ -710,6 +811,7 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   line.add(waiting_cmd, [waiting](Lang lang) { return run_waiting(*waiting, lang); });
   line.add(adjudicate_cmd, [adjudicate](Lang lang) { return run_adjudicate(*adjudicate, lang); });
   line.add(stamps_cmd, [stamps](Lang lang) { return run_confirm_stamps(*stamps, lang); });
+  line.add(enter_cmd, [enter](Lang lang) { return run_enter(*enter, lang); });
   line.add(results_cmd, [results](Lang lang) { return run_results(*results, lang); });
   line.add(report_cmd, [report, report_dir, report_by](Lang lang) { return run_report(*report, *report_dir, *report_by, lang); });
   line.add(export_cmd, [export_args, export_dir, export_outside](Lang lang) { return run_export(*export_args, *export_dir, *export_outside, lang); });

@@ -277,6 +277,12 @@ void lay_out(Page& page, const CountingRecord& r, Lang lang) {
                   std::to_string(r.stamps_seen_on_paper),
               kBodyPt, false, Qt::AlignLeft, 5);
   }
+  if (r.entered_by_hand > 0) {
+    // Not scanned (torn, wet, no scanner): entered twice by two members, who agreed.
+    page.line((en ? "Entered by hand (twice, by two committee members who agreed): " : "Nhập tay (hai thành viên Ban kiểm phiếu nhập độc lập, khớp nhau): ") +
+                  std::to_string(r.entered_by_hand),
+              kBodyPt, false, Qt::AlignLeft, 5);
+  }
   if (r.waiting > 0) {
     page.line((en ? "Ballots still waiting for the committee: " : "Số tờ phiếu còn chờ Ban kiểm phiếu xem xét: ") + std::to_string(r.waiting), kBodyPt,
               false, Qt::AlignLeft, 5);

@@ -46,6 +46,7 @@ struct CountingRecord {
   int seats_unfilled = 0;
   std::int64_t waiting = 0;                 // sheets still waiting for the committee
   std::int64_t stamps_seen_on_paper = 0;    // gray-scanned ballots whose stamp the committee confirmed on the paper
+  std::int64_t entered_by_hand = 0;         // ballots entered by hand by two members (not scanned)
   bool final = false;
   std::string closed_at;                    // when the count was closed (or printed, when provisional)
   std::string election_hash;

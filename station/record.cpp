@@ -92,6 +92,7 @@ RecordFiles write_reports(const config::Election& election, const std::vector<ta
     record.seats_unfilled = r.seats_unfilled;
     record.waiting = i < context.waiting_per_round.size() ? context.waiting_per_round[i] : context.waiting;
     record.stamps_seen_on_paper = i < context.stamps_seen_on_paper.size() ? context.stamps_seen_on_paper[i] : 0;
+    record.entered_by_hand = i < context.entered_by_hand.size() ? context.entered_by_hand[i] : 0;
     record.final = context.final;
     record.closed_at = closed_at.empty() ? now_local() : closed_at;
     record.final = context.final || !closed_at.empty();  // a closed round stands whatever else waits
@@ -113,6 +114,9 @@ RecordFiles write_reports(const config::Election& election, const std::vector<ta
   std::int64_t stamps_seen = 0;
   for (const auto n : context.stamps_seen_on_paper) stamps_seen += n;
   json["stamps_seen_on_paper"] = stamps_seen;
+  std::int64_t by_hand = 0;
+  for (const auto n : context.entered_by_hand) by_hand += n;
+  json["entered_by_hand"] = by_hand;
   if (!context.log_head.empty()) json["log_head"] = context.log_head;
   std::ofstream(fs::path(dir) / "results.json", std::ios::binary | std::ios::trunc) << json.dump(2) << '\n';
   written.push_back((fs::path(dir) / "results.json").string());
@@ -127,7 +131,7 @@ Result<RecordFiles> write_record(const tally::CongressDb& db, const std::string&
   if (!head) return tl::unexpected(head.error());
   const auto members = db.members();
   if (!members) return tl::unexpected(members.error());
-  ReportContext context{summary->waiting, summary->final, db.key_fingerprint(), summary->contests, {}, {}, *head, {}, {}};
+  ReportContext context{summary->waiting, summary->final, db.key_fingerprint(), summary->contests, {}, {}, *head, {}, {}, {}};
   for (const auto& m : *members) {
     if (m.role == tally::MemberRole::committee) context.committee.push_back(m.name);
   }
@@ -135,6 +139,7 @@ Result<RecordFiles> write_record(const tally::CongressDb& db, const std::string&
     context.closed_at.push_back(s.closed_at);
     context.waiting_per_round.push_back(s.waiting);
     context.stamps_seen_on_paper.push_back(s.stamps_seen_on_paper);
+    context.entered_by_hand.push_back(s.entered_by_hand);
   }
   return write_reports(db.election(), summary->results, context, dir, lang);
 }

@@ -25,6 +25,8 @@ struct ReportContext {
   std::vector<std::string> committee;  // the counting committee's registered members, who sign (empty: lines to fill in)
   // Parallel to the results: the gray-scanned ballots whose stamp the committee saw on the paper.
   std::vector<std::int64_t> stamps_seen_on_paper;
+  // Parallel to the results: the ballots entered by hand by two members.
+  std::vector<std::int64_t> entered_by_hand;
 };
 
 struct RecordFiles {

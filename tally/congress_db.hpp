@@ -70,6 +70,11 @@ struct SideAsRead {
 };
 SideAsRead side_as_read(const SheetRow& sheet);
 
+// A side entered by hand by two committee members (station/hand_entry.hpp): its recognition
+// line begins so, and its stored "image" is the entry itself.
+inline constexpr std::string_view kHandEntryLineStart = R"({"source":"hand",)";
+bool entered_by_hand(const SheetRow& sheet);
+
 // A side that waits only because it was scanned in gray (its red stamp unseen): a member who has
 // looked at the paper can confirm it as read.
 bool waits_only_for_the_stamp(const SheetRow& sheet);
@@ -105,6 +110,8 @@ struct RoundStanding {
   // Counted ballots scanned in gray whose red stamp a member saw on the paper (the record says
   // how many were so confirmed by hand).
   std::int64_t stamps_seen_on_paper = 0;
+  // Counted ballots entered by hand by two members (station/hand_entry.hpp): the record says how many.
+  std::int64_t entered_by_hand = 0;
   bool closed = false;
   std::string closed_at;
   // Why the round's result is not yet final (codes of the words catalogue's `provisional`

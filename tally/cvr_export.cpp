@@ -81,6 +81,8 @@ Result<CongressDb::ExportSummary> CongressDb::export_cvr(const std::string& dir,
                                            {"Hash", {{"@type", "CVR.Hash"}, {"Type", "sha-256"}, {"Value", s.image_sha256}}}}});
       }
       for (const auto f : s.flags) cvr["kiemphieu:Findings"].push_back(std::string(to_string(f)));
+      // Not scanned: two members entered it by hand (its "image" is their entry, its ruling their marks).
+      if (entered_by_hand(s)) cvr["kiemphieu:EnteredByHand"] = true;
       const Json report{{"@type", "CVR.CastVoteRecordReport"}, {"Version", "1.0.0"}, {"ReportType", Json::array({"originating-device-export"})},
                         {"ReportGeneratingDeviceIds", Json::array({"station-" + key_fingerprint().substr(0, 16)})},
                         {"Election", Json::array({{{"@type", "CVR.Election"}, {"@id", impl_->election->id}, {"Name", impl_->election->congress}}})},

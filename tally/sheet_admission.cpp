@@ -175,6 +175,8 @@ SideAsRead side_as_read(const SheetRow& sheet) {
   return read;
 }
 
+bool entered_by_hand(const SheetRow& sheet) { return std::string_view(sheet.recognition).starts_with(kHandEntryLineStart); }
+
 bool waits_only_for_the_stamp(const SheetRow& sheet) {
   return sheet.status == SheetStatus::waiting && sheet.wait_reasons.size() == 1 &&
          sheet.wait_reasons.front() == WaitReason{WaitKind::flag, std::string(to_string(SheetFlag::stamp_not_checked))};
@@ -323,14 +325,17 @@ CountSummary CongressDb::Impl::count_sheets(const std::vector<SheetRow>& all) co
       BallotRecord b;
       b.contest_id = key.first;
       bool gray = false;
+      bool by_hand = false;
       for (const auto id : ballot->sheet_ids) {
         const SheetRow* s = by_id.at(id);
+        by_hand = by_hand || entered_by_hand(*s);
         b.marks.insert(s->marks.begin(), s->marks.end());
         b.flags.insert(s->flags.begin(), s->flags.end());
         gray = gray || std::find(s->wait_reasons.begin(), s->wait_reasons.end(),
                                  WaitReason{WaitKind::flag, std::string(to_string(SheetFlag::stamp_not_checked))}) != s->wait_reasons.end();
       }
       if (gray && b.flags.count(SheetFlag::no_stamp) == 0) ++standing.stamps_seen_on_paper;
+      if (by_hand) ++standing.entered_by_hand;
       records.push_back(std::move(b));
     }
     summary.counted += static_cast<std::int64_t>(records.size());

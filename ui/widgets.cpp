@@ -140,7 +140,7 @@ void SheetPicture::show_sheet(const tally::SheetRow& sheet) {
   const LayoutBook& book = station_.layouts();
   const std::string image_path = db->images_dir() + "/" + sheet.stored_file;
   const bool allowed = station_.may_see_ballot_images();
-  if (allowed) image_ = QImage(qs(image_path));
+  if (allowed && !tally::entered_by_hand(sheet)) image_ = QImage(qs(image_path));
   const auto reading = parse_stored_reading(sheet.recognition);
   QString said;  // what the reading says of the side: why it was not read, or its flags
   if (reading && !reading->ok) {
@@ -159,6 +159,8 @@ void SheetPicture::show_sheet(const tally::SheetRow& sheet) {
   if (!allowed) {
     banner_ = Tr::tr("Ảnh phiếu chỉ hiện khi một thành viên Ban kiểm phiếu đăng nhập (giữ bí mật phiếu bầu)");
     if (!said.isEmpty()) banner_ += "\n" + said;
+  } else if (tally::entered_by_hand(sheet)) {
+    banner_ = Tr::tr("Nhập tay: lá phiếu không quét được, hai thành viên Ban kiểm phiếu nhập độc lập và khớp nhau (không có ảnh quét)");
   } else if (image_.isNull() && said.isEmpty()) {
     banner_ = Tr::tr("Không mở được ảnh %1").arg(qs(image_path));
   } else {

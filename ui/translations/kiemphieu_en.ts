@@ -794,15 +794,19 @@ Station key fingerprint: %4</translation>
     </message>
     <message>
         <source>Quan sát viên: chỉ xem kết quả của trạm kiểm phiếu · đầu nhật ký của trạm: mục %1 (%2…), đã giữ trong %3</source>
-        <translation>Observer: the counting station's results, read only · the station's log head: entry %1 (%2…), kept in %3</translation>
+        <translation>Observer: the counting station&apos;s results, read only · the station&apos;s log head: entry %1 (%2…), kept in %3</translation>
     </message>
     <message>
         <source>KHÔNG GIỮ ĐƯỢC đầu nhật ký của trạm trong %1: hãy ghi tay mục %2 (%3)</source>
-        <translation>CANNOT KEEP the station's log head in %1: write down entry %2 (%3) by hand</translation>
+        <translation>CANNOT KEEP the station&apos;s log head in %1: write down entry %2 (%3) by hand</translation>
     </message>
     <message>
         <source>Ảnh phiếu chỉ hiện khi một thành viên Ban kiểm phiếu đăng nhập (giữ bí mật phiếu bầu)</source>
         <translation>Ballot images are shown only while a committee member is signed in (the secrecy of the vote)</translation>
+    </message>
+    <message>
+        <source>Nhập tay: lá phiếu không quét được, hai thành viên Ban kiểm phiếu nhập độc lập và khớp nhau (không có ảnh quét)</source>
+        <translation>Entered by hand: a ballot that could not be scanned, entered independently by two committee members who agreed (no scan)</translation>
     </message>
 </context>
 </TS>
