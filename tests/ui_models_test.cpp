@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMessageBox>
 #include <QDir>
 #include <QPdfDocument>
 #include <QPlainTextEdit>
@@ -186,6 +187,61 @@ class UiModelsTest : public QObject {
     station.sign_out();
     QVERIFY(picture.image().isNull());
     QVERIFY(tiles->data(tiles->index(tiles->rowCount() - 1, 0), Qt::DecorationRole).isNull());
+  }
+
+  // A ballot that cannot be scanned, entered on the console: two fresh forms, a disagreement
+  // shown and entered again, then the second member's PIN; counted and marked as entered by hand.
+  void aBallotIsEnteredByHandTwiceOnTheConsole() {
+    Station station(Lang::vi, nullptr);
+    QString error;
+    QVERIFY(station.open(db_path_, &error));
+    QVERIFY(station.sign_in("Nguyễn Văn An", "1234").has_value());
+    ScanScreen screen(station, nullptr);
+    QPushButton* by_hand = nullptr;
+    for (auto* b : screen.findChildren<QPushButton*>()) {
+      if (b->text().contains("Nhập t")) by_hand = b;
+    }
+    QVERIFY(by_hand != nullptr && by_hand->isEnabled());
+    constexpr std::uint32_t kSerial = 987654;
+    int forms = 0;
+    QString warned, asked;
+    QTimer answer;
+    connect(&answer, &QTimer::timeout, this, [&] {
+      QWidget* modal = QApplication::activeModalWidget();
+      if (auto* form = qobject_cast<HandEntryDialog*>(modal)) {
+        ++forms;
+        // The second form of the first try has another serial: the entries differ.
+        form->fill(forms == 2 ? kSerial + 1 : kSerial, {}, "phiếu bị ướt");
+        form->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+      } else if (auto* box = qobject_cast<QMessageBox*>(modal)) {
+        warned = box->text();
+        box->accept();
+      } else if (auto* pin = qobject_cast<PinDialog*>(modal)) {
+        for (auto* l : pin->findChildren<QLabel*>()) asked += l->text();
+        pin->fill("Trần Thị Bình", "5678");
+        pin->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+        answer.stop();
+      }
+    });
+    answer.start(50);
+    by_hand->click();
+    QCOMPARE(forms, 4);
+    QVERIFY2(warned.contains("Hai lần nhập không khớp") && warned.contains(QString::number(kSerial + 1)), qPrintable(warned));
+    QVERIFY2(asked.contains(QString("phiếu số %1 khớp nhau").arg(kSerial)), qPrintable(asked));
+    const auto sheets = station.db()->sheets();
+    const auto entered = std::find_if(sheets->begin(), sheets->end(), [&](const tally::SheetRow& s) { return s.serial == kSerial; });
+    QVERIFY(entered != sheets->end());
+    QCOMPARE(entered->status, tally::SheetStatus::counted);
+    QVERIFY(tally::entered_by_hand(*entered));
+    QVERIFY(std::none_of(sheets->begin(), sheets->end(), [&](const tally::SheetRow& s) { return s.serial == kSerial + 1; }));
+    QVERIFY2(screen.shown_texts().join("\n").contains(QString("Đã nhập tay phiếu số %1").arg(kSerial)), qPrintable(screen.shown_texts().join("\n")));
+    QVERIFY(station.db()->verify().empty());
+    // The sheet's picture says what it is: there is no scan to show.
+    SheetPicture picture(station, nullptr);
+    picture.show_sheet(*entered);
+    QVERIFY2(picture.banner().contains("Nhập tay"), qPrintable(picture.banner()));
+    station.sign_out();
+    QVERIFY(!by_hand->isEnabled());
   }
 
   void scanProgressFollowsTheScanOutput() {

@@ -25,11 +25,6 @@ namespace {
 
 constexpr std::array kRulableFlags{SheetFlag::no_stamp, SheetFlag::write_in, SheetFlag::identifying_mark};
 
-std::vector<MarkState> choices_for(BallotForm form) {
-  if (form == BallotForm::strike) return {MarkState::kept, MarkState::struck};
-  return {MarkState::agree, MarkState::disagree, MarkState::both, MarkState::none};
-}
-
 }  // namespace
 
 AdjudicationScreen::AdjudicationScreen(Station& station, QWidget* parent) : Screen(station, parent) {
@@ -199,7 +194,7 @@ void AdjudicationScreen::select(int row) {
       targets_->setItem(r, 2, new QTableWidgetItem(QString::number(m.score, 'f', 2)));
       auto* choice = new QComboBox(targets_);
       if (m.state == MarkState::unclear) choice->addItem(Tr::tr("— chọn —"), QString());
-      for (const auto s : choices_for(form)) choice->addItem(mark_state_text(s), qs(std::string(to_string(s))));
+      for (const auto s : mark_choices(form)) choice->addItem(mark_state_text(s), qs(std::string(to_string(s))));
       if (m.state != MarkState::unclear) choice->setCurrentIndex(choice->findData(qs(std::string(to_string(m.state)))));
       targets_->setCellWidget(r, 3, choice);
     }

@@ -115,6 +115,11 @@ QPolygonF SidePlacement::target(const std::string& candidate_id) const {
 
 QString mark_state_text(MarkState state) { return qs(words::say(state, ui_language())); }
 
+std::vector<MarkState> mark_choices(BallotForm form) {
+  if (form == BallotForm::strike) return {MarkState::kept, MarkState::struck};
+  return {MarkState::agree, MarkState::disagree, MarkState::both, MarkState::none};
+}
+
 QString flag_text(const std::string& flag) { return qs(words::say(words::Kind::sheet_flag, flag, ui_language())); }
 
 QString wait_reason_text(const tally::WaitReason& reason, const config::Election& election, const std::string& contest_id) {

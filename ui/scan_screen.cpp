@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QVBoxLayout>
@@ -56,9 +57,12 @@ ScanScreen::ScanScreen(Station& station, QWidget* parent) : Screen(station, pare
   start_ = new QPushButton(Tr::tr("&Bắt đầu quét"), this);
   stop_ = new QPushButton(Tr::tr("&Dừng"), this);
   stop_->setEnabled(false);
+  // A ballot that cannot be scanned (torn, wet, folded), or every ballot when there is no scanner.
+  by_hand_ = new QPushButton(Tr::tr("Nhập t&ay một lá phiếu…"), this);
   buttons->addWidget(start_);
   buttons->addWidget(stop_);
   buttons->addStretch(1);
+  buttons->addWidget(by_hand_);
   left->addLayout(buttons);
   connect(start_, &QPushButton::clicked, this, [this] {
     QString source = source_->currentData().toString();
@@ -66,6 +70,7 @@ ScanScreen::ScanScreen(Station& station, QWidget* parent) : Screen(station, pare
     start(source);
   });
   connect(stop_, &QPushButton::clicked, this, &ScanScreen::stop);
+  connect(by_hand_, &QPushButton::clicked, this, &ScanScreen::enter_by_hand);
 
   state_ = new QLabel(this);
   state_->setWordWrap(true);
@@ -107,10 +112,49 @@ void ScanScreen::refresh() {
   const bool allowed = station_.db() != nullptr && station_.anyone_signed_in();
   start_->setEnabled(allowed && !running());
   stop_->setEnabled(running());
+  by_hand_->setEnabled(station_.db() != nullptr && station_.committee_signed_in());
   if (!running() && !progress_.finished && process_ == nullptr) {
     state_->setText(station_.db() == nullptr ? Tr::tr("Chưa mở đại hội nào.")
                     : allowed                ? Tr::tr("Sẵn sàng. Người quét: %1").arg(qs(station_.member()->name))
                                              : Tr::tr("Cần đăng nhập để quét (người quét hoặc thành viên Ban kiểm phiếu)."));
+  }
+}
+
+void ScanScreen::enter_by_hand() {
+  auto* db = station_.db();
+  if (db == nullptr || !station_.committee_signed_in()) return;
+  const QString me = qs(station_.member()->name);
+  // Two entries, each in a fresh form; when they differ both are shown and both enter it again.
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    HandEntryDialog first(station_, {}, Tr::tr("Lần nhập thứ nhất — %1. Nhập đúng như trên tờ phiếu.").arg(me), this);
+    if (first.exec() != QDialog::Accepted) return;
+    HandEntryDialog second(station_, first.contest_id(),
+                           Tr::tr("Lần nhập thứ hai — thành viên thứ hai, tự đọc tờ phiếu và nhập, không xem lần nhập thứ nhất."), this);
+    if (second.exec() != QDialog::Accepted) return;
+    const auto a = first.entry(), b = second.entry();
+    const auto differ = station::entries_differ(*db, first.contest_id(), a, b);
+    if (!differ.empty()) {
+      QStringList lines;
+      for (const auto& d : differ) {
+        const auto said = [&](const station::HandEntry& e) {
+          if (d == "serial") return QString::number(e.serial);
+          const auto it = e.marks.find(d);
+          return it == e.marks.end() ? QStringLiteral("—") : mark_state_text(it->second);
+        };
+        lines << (d == "serial" ? Tr::tr("Số phiếu") : candidate_name(db->election(), first.contest_id(), d)) + ": " + said(a) + " / " + said(b);
+      }
+      QMessageBox::warning(this, Tr::tr("Nhập tay một lá phiếu"),
+                           Tr::tr("Hai lần nhập không khớp (lần thứ nhất / lần thứ hai):") + "\n" + lines.join("\n") + "\n" +
+                               Tr::tr("Không lưu gì. Hai thành viên nhập lại lá phiếu."));
+      continue;
+    }
+    const auto agreed = second_member_agrees(
+        station_, Tr::tr("Thành viên thứ hai: hai lần nhập tay phiếu số %1 khớp nhau. Lý do: %2").arg(a.serial).arg(qs(first.reason())), this);
+    if (!agreed) return;
+    const auto entered = station::enter_by_hand(*db, first.contest_id(), a, b, first.reason(), station_.credential(), *agreed);
+    state_->setText(entered ? Tr::tr("Đã nhập tay phiếu số %1 (%2 và %3).").arg(a.serial).arg(me, qs(agreed->name))
+                            : station_.said(entered.error()));
+    return;
   }
 }
 

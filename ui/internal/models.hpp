@@ -78,6 +78,8 @@ QString candidate_name(const config::Election& election, const std::string& cont
 
 // Plain words for what the program records as codes.
 QString mark_state_text(MarkState state);
+// The states a member may give a target of this form, in the order the choices are offered.
+std::vector<MarkState> mark_choices(BallotForm form);
 QString wait_reason_text(const tally::WaitReason& reason, const config::Election& election, const std::string& contest_id);
 QString flag_text(const std::string& flag);
 

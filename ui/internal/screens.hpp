@@ -6,12 +6,15 @@
 #include <QProcess>
 #include <QWidget>
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ui/internal/models.hpp"
+#include "station/hand_entry.hpp"
 #include "ui/internal/station.hpp"
 
 class QCheckBox;
@@ -57,6 +60,33 @@ class PinDialog : public QDialog {
   std::string accepted_name_;
   std::string accepted_pin_;
   int refused_ = 0;
+};
+
+// One member's entry of a ballot that cannot be scanned, as the paper reads: the serial and,
+// for each name of the open round, its state (on a strike ballot every name starts kept: one
+// key per struck name, Space on its box). Made anew for each entry, so the second member never
+// sees the first's. With `contest_id` empty the member chooses the contest and gives the reason.
+class HandEntryDialog : public QDialog {
+  Q_OBJECT
+
+ public:
+  HandEntryDialog(Station& station, const std::string& contest_id, const QString& who, QWidget* parent);
+  [[nodiscard]] std::string contest_id() const;
+  [[nodiscard]] station::HandEntry entry() const;
+  [[nodiscard]] std::string reason() const;
+  // For tests and the screenshots: fill in without typing.
+  void fill(std::uint32_t serial, const std::map<std::string, MarkState>& marks, const QString& reason = {});
+
+ private:
+  void show_names();
+
+  Station& station_;
+  QComboBox* contest_ = nullptr;
+  QLineEdit* serial_ = nullptr;
+  QLineEdit* reason_ = nullptr;
+  QTableWidget* names_ = nullptr;
+  QLabel* message_ = nullptr;
+  BallotForm form_ = BallotForm::strike;
 };
 
 // A table the screen fills and the user only reads and selects rows of: no row numbers, every
@@ -187,11 +217,14 @@ class ScanScreen : public Screen {
   void find_devices();
   void read_output();
   void show_last_sheet();
+  // A ballot entered by hand: two members' entries, compared, then stored with the second's PIN.
+  void enter_by_hand();
 
   QComboBox* source_ = nullptr;
   QLineEdit* folder_ = nullptr;
   QPushButton* start_ = nullptr;
   QPushButton* stop_ = nullptr;
+  QPushButton* by_hand_ = nullptr;
   QLabel* counters_ = nullptr;
   QLabel* fault_ = nullptr;
   QLabel* state_ = nullptr;

@@ -808,5 +808,73 @@ Station key fingerprint: %4</translation>
         <source>Nhập tay: lá phiếu không quét được, hai thành viên Ban kiểm phiếu nhập độc lập và khớp nhau (không có ảnh quét)</source>
         <translation>Entered by hand: a ballot that could not be scanned, entered independently by two committee members who agreed (no scan)</translation>
     </message>
+    <message>
+        <source>Nhập tay một lá phiếu</source>
+        <translation>Enter a ballot by hand</translation>
+    </message>
+    <message>
+        <source>&amp;Số phiếu (trên tờ phiếu):</source>
+        <translation>&amp;Serial (on the ballot):</translation>
+    </message>
+    <message>
+        <source>phiếu rách, ướt, máy quét hỏng…</source>
+        <translation>torn, wet, scanner broken…</translation>
+    </message>
+    <message>
+        <source>&amp;Lý do nhập tay:</source>
+        <translation>&amp;Why by hand:</translation>
+    </message>
+    <message>
+        <source>STT</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Trên tờ phiếu</source>
+        <translation>On the ballot</translation>
+    </message>
+    <message>
+        <source>&amp;Xong lần nhập</source>
+        <translation>&amp;Done with this entry</translation>
+    </message>
+    <message>
+        <source>số phiếu</source>
+        <translation>the serial</translation>
+    </message>
+    <message>
+        <source>lý do nhập tay</source>
+        <translation>why it is entered by hand</translation>
+    </message>
+    <message>
+        <source>Còn thiếu: %1</source>
+        <translation>Missing: %1</translation>
+    </message>
+    <message>
+        <source>Nhập t&amp;ay một lá phiếu…</source>
+        <translation>Enter a ballot by h&amp;and…</translation>
+    </message>
+    <message>
+        <source>Lần nhập thứ nhất — %1. Nhập đúng như trên tờ phiếu.</source>
+        <translation>First entry — %1. Enter it exactly as the ballot reads.</translation>
+    </message>
+    <message>
+        <source>Lần nhập thứ hai — thành viên thứ hai, tự đọc tờ phiếu và nhập, không xem lần nhập thứ nhất.</source>
+        <translation>Second entry — the second member reads the ballot and enters it, without seeing the first entry.</translation>
+    </message>
+    <message>
+        <source>Hai lần nhập không khớp (lần thứ nhất / lần thứ hai):</source>
+        <translation>The two entries differ (first / second):</translation>
+    </message>
+    <message>
+        <source>Không lưu gì. Hai thành viên nhập lại lá phiếu.</source>
+        <translation>Nothing was stored. Both members enter the ballot again.</translation>
+    </message>
+    <message>
+        <source>Thành viên thứ hai: hai lần nhập tay phiếu số %1 khớp nhau. Lý do: %2</source>
+        <translation>Second member: the two entries of ballot %1 agree. Reason: %2</translation>
+    </message>
+    <message>
+        <source>Đã nhập tay phiếu số %1 (%2 và %3).</source>
+        <translation>Ballot %1 entered by hand (%2 and %3).</translation>
+    </message>
 </context>
 </TS>
