@@ -169,6 +169,7 @@ int run_report(const DbArgs& args, const std::string& out_dir, const std::string
 int run_export(const DbArgs& args, const std::string& out_dir, bool for_outside, Lang lang);
 int run_audit_export(const std::string& dir, Lang lang);
 int run_audit_replay(const DbArgs& args, Lang lang);
+int run_audit_recount(const DbArgs& args, Lang lang);
 int run_demo(const DemoArgs& args, Lang lang);
 int run_scan(const ScanArgs& args, Lang lang);
 int run_devices(const ScanArgs& args, Lang lang);

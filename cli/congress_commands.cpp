@@ -557,6 +557,33 @@ int run_audit_replay(const DbArgs& args, Lang lang) {
   return *differences == 0 ? 0 : 1;
 }
 
+int run_audit_recount(const DbArgs& args, Lang lang) {
+  auto db = open_db(args.db_path, lang);
+  if (!db) return 1;
+  const bool en = lang == Lang::en;
+  const auto report = station::recount(*db, 0, [&](std::size_t done, std::size_t total) {
+    std::cerr << '\r' << progress_bar(done, total) << (en ? " read again " : " đã đọc lại ") << done << '/' << total << std::flush;
+  });
+  std::cerr << '\n';
+  if (!reported(report, lang)) return 1;
+  for (const auto& d : report->differences) {
+    nlohmann::ordered_json line{{"sheet_id", d.sheet_id}, {"serial", d.serial}, {"image", (std::filesystem::path(db->images_dir()) / d.image).string()}};
+    if (!d.candidate_id.empty()) line["candidate_id"] = d.candidate_id;
+    line["counted"] = d.counted;
+    line["read_now"] = d.read_now;
+    if (d.ruled) line["ruled"] = true;
+    std::cout << line.dump() << '\n';
+  }
+  const bool totals_equal = report->stored_results == report->recounted_results;
+  std::cout << nlohmann::ordered_json{{"equal", report->equal()}, {"ballots", report->ballots}, {"differences", report->differences.size()},
+                                      {"totals_equal", totals_equal}}
+                   .dump()
+            << '\n';
+  std::cerr << (report->equal() ? (en ? "recount: every ballot and every total equals the stored count\n" : "kiểm lại: mọi lá phiếu và mọi tổng số khớp với kết quả đã lưu\n")
+                                : (en ? "recount: differs from the stored count\n" : "kiểm lại: khác với kết quả đã lưu\n"));
+  return report->equal() ? 0 : 1;
+}
+
 namespace {
 
 nlohmann::ordered_json round_json(const tally::RoundRow& r) {
@@ -792,6 +819,9 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
                          "FILE of heads an observer's console kept (one per line, N:HASH last on each line)");
   auto* replay_cmd = audit_cmd->add_subcommand("replay", "re-run recognition on every stored image and compare");
   replay_cmd->add_option("db", audit->db_path, "CONGRESS.db")->required();
+  auto recounted = std::make_shared<DbArgs>();
+  auto* recount_cmd = audit_cmd->add_subcommand("recount", "read every stored image again and count every round anew; compare with the stored count");
+  recount_cmd->add_option("db", recounted->db_path, "CONGRESS.db")->required();
   auto audited_export = std::make_shared<std::string>();
   auto* audit_export_cmd = audit_cmd->add_subcommand("export", "check an export: record hashes, Merkle root, signature");
   audit_export_cmd->add_option("dir", *audited_export, "DIR")->required();
@@ -818,6 +848,7 @@ void add_congress_commands(CLI::App& app, CommandLine& line) {
   line.add(audit_export_cmd, [audited_export](Lang lang) { return run_audit_export(*audited_export, lang); });
   line.add(verify_cmd, [verify](Lang lang) { return run_audit_verify(*verify, lang); });
   line.add(replay_cmd, [audit](Lang lang) { return run_audit_replay(*audit, lang); });
+  line.add(recount_cmd, [recounted](Lang lang) { return run_audit_recount(*recounted, lang); });
 }
 
 }  // namespace kp::cli

@@ -24,6 +24,8 @@ const std::map<std::string, std::string>& vietnamese() {
        "CONGRESS.db (trạm kiểm phiếu); không có thì màn hình thiết lập mở hoặc tạo một đại hội"},
       {"DIR (default demo-output)", "THƯ_MỤC (mặc định demo-output)"},
       {"JSON output", "in dạng JSON"},
+      {"read every stored image again and count every round anew; compare with the stored count",
+       "đọc lại mọi ảnh đã lưu và đếm lại mọi lần bầu từ đầu; so với kết quả đã lưu"},
       {"why it is entered by hand (torn, wet, no scanner…)", "vì sao phải nhập tay (phiếu rách, ướt, không có máy quét…)"},
       {"two committee members; on standard input their PINs in that order, then each one's entry (SERIAL CANDIDATE=STATE…)",
        "hai thành viên Ban kiểm phiếu; trên đầu vào chuẩn: mã PIN của hai người theo thứ tự đó, rồi lần nhập của từng người (SỐ_PHIẾU ỨNG_CỬ_VIÊN=TRẠNG_THÁI…)"},
