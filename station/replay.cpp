@@ -92,8 +92,14 @@ Result<RecountReport> recount(const tally::CongressDb& db, int threads, const st
         const auto as_read_now = tally::side_as_read(now).marks;
         // Read now as another ballot, or not at all: the side is not recounted, and says why.
         const auto line = nlohmann::json::parse(now.recognition, nullptr, false);
-        const bool same_paper = line.is_object() && line.value("status", "") == "ok" && line.value("contest_id", "") == s.contest_id &&
-                                line.value("serial", std::int64_t{-1}) == s.serial && line.value("side", "") == s.side;
+        // Each field type-checked: the stored line of a side read the same may have been tampered.
+        const auto text = [&](const char* key) {
+          const auto it = line.find(key);
+          return it != line.end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        const auto serial = line.is_object() ? line.find("serial") : line.end();
+        const bool same_paper = line.is_object() && text("status") == "ok" && text("contest_id") == s.contest_id && text("side") == s.side &&
+                                serial != line.end() && serial->is_number_integer() && serial->get<std::int64_t>() == s.serial;
         if (!same_paper) {
           report.differences.push_back({s.id, s.serial, s.stored_file, "", "counted", "not read as this ballot", false});
           readable = false;

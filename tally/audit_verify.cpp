@@ -187,25 +187,10 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
       // the same rule, counts: so a mark changed, or a sheet that had to wait for a finding counted,
       // together with its entry by someone holding the key, is still caught.
       if (s.status == SheetStatus::counted && rulings.find(s.id) == rulings.end()) {
-        const Json line = Json::parse(s.recognition, nullptr, false);
-        Json read = Json::object();
-        std::map<std::string, MarkState> read_marks;
-        std::set<SheetFlag> read_flags;
-        if (line.is_object() && line.contains("marks") && line["marks"].is_array()) {
-          for (const auto& m : line["marks"]) {
-            if (!m.is_object() || !m.contains("candidate_id") || !m["candidate_id"].is_string() || !m.contains("state") || !m["state"].is_string()) continue;
-            read[m["candidate_id"].get<std::string>()] = m["state"];
-            if (const auto state = parse_mark_state(m["state"].get<std::string>())) read_marks[m["candidate_id"].get<std::string>()] = *state;
-          }
-        }
-        if (line.is_object() && line.contains("flags") && line["flags"].is_array()) {
-          for (const auto& f : line["flags"]) {
-            if (const auto flag = f.is_string() ? parse_sheet_flag(f.get<std::string>()) : std::nullopt) read_flags.insert(*flag);
-          }
-        }
-        if (read != marks_json(s.marks)) {
+        const SideAsRead read = side_as_read(s);
+        if (read.marks != s.marks) {
           note(s.id, who + " is counted with marks its stored recognition does not give, and no ruling gave them");
-        } else if (admit_side(true, RoundPlace{s.round, true}, read_marks, read_flags, std::nullopt).status != SheetStatus::counted) {
+        } else if (admit_side(true, RoundPlace{s.round, true}, read.marks, read.findings, std::nullopt).status != SheetStatus::counted) {
           note(s.id, who + " is counted, but its stored recognition makes it wait for the committee, and no ruling counted it");
         }
       }

@@ -75,6 +75,10 @@ SideAsRead side_as_read(const SheetRow& sheet);
 inline constexpr std::string_view kHandEntryLineStart = R"({"source":"hand",)";
 bool entered_by_hand(const SheetRow& sheet);
 
+// A side scanned in gray: its red stamp cannot be seen on the scan, so it waits (or waited, once
+// ruled) for a member to see the stamp on the paper.
+bool scanned_in_gray(const SheetRow& sheet);
+
 // A side that waits only because it was scanned in gray (its red stamp unseen): a member who has
 // looked at the paper can confirm it as read.
 bool waits_only_for_the_stamp(const SheetRow& sheet);

@@ -165,21 +165,33 @@ SideAsRead side_as_read(const SheetRow& sheet) {
   SideAsRead read;
   const Json line = Json::parse(sheet.recognition, nullptr, false);
   if (!line.is_object()) return read;
-  for (const auto& m : line.value("marks", Json::array())) {
-    if (!m.is_object()) continue;
-    if (const auto state = parse_mark_state(m.value("state", ""))) read.marks[m.value("candidate_id", "")] = *state;
+  // A line is read whatever it holds (audit verify reads tampered ones): wrong types are skipped,
+  // never thrown on (nlohmann's value() throws on a key of another type).
+  const auto marks = line.find("marks");
+  if (marks != line.end() && marks->is_array()) {
+    for (const auto& m : *marks) {
+      if (!m.is_object() || !m.contains("candidate_id") || !m["candidate_id"].is_string() || !m.contains("state") || !m["state"].is_string()) continue;
+      if (const auto state = parse_mark_state(m["state"].get<std::string>())) read.marks[m["candidate_id"].get<std::string>()] = *state;
+    }
   }
-  for (const auto& f : line.value("flags", Json::array())) {
-    if (const auto flag = f.is_string() ? parse_sheet_flag(f.get<std::string>()) : std::nullopt) read.findings.insert(*flag);
+  const auto flags = line.find("flags");
+  if (flags != line.end() && flags->is_array()) {
+    for (const auto& f : *flags) {
+      if (const auto flag = f.is_string() ? parse_sheet_flag(f.get<std::string>()) : std::nullopt) read.findings.insert(*flag);
+    }
   }
   return read;
 }
 
 bool entered_by_hand(const SheetRow& sheet) { return std::string_view(sheet.recognition).starts_with(kHandEntryLineStart); }
 
+bool scanned_in_gray(const SheetRow& sheet) {
+  const WaitReason gray{WaitKind::flag, std::string(to_string(SheetFlag::stamp_not_checked))};
+  return std::find(sheet.wait_reasons.begin(), sheet.wait_reasons.end(), gray) != sheet.wait_reasons.end();
+}
+
 bool waits_only_for_the_stamp(const SheetRow& sheet) {
-  return sheet.status == SheetStatus::waiting && sheet.wait_reasons.size() == 1 &&
-         sheet.wait_reasons.front() == WaitReason{WaitKind::flag, std::string(to_string(SheetFlag::stamp_not_checked))};
+  return sheet.status == SheetStatus::waiting && sheet.wait_reasons.size() == 1 && scanned_in_gray(sheet);
 }
 
 std::optional<Error> CongressDb::Impl::ruling_problem(const SheetRow& row, const std::map<std::string, MarkState>& marks,
@@ -331,8 +343,7 @@ CountSummary CongressDb::Impl::count_sheets(const std::vector<SheetRow>& all) co
         by_hand = by_hand || entered_by_hand(*s);
         b.marks.insert(s->marks.begin(), s->marks.end());
         b.flags.insert(s->flags.begin(), s->flags.end());
-        gray = gray || std::find(s->wait_reasons.begin(), s->wait_reasons.end(),
-                                 WaitReason{WaitKind::flag, std::string(to_string(SheetFlag::stamp_not_checked))}) != s->wait_reasons.end();
+        gray = gray || scanned_in_gray(*s);
       }
       if (gray && b.flags.count(SheetFlag::no_stamp) == 0) ++standing.stamps_seen_on_paper;
       if (by_hand) ++standing.entered_by_hand;

@@ -246,8 +246,7 @@ void AdjudicationScreen::rule(bool set_aside) {
   if (!set_aside && !changes.isEmpty()) what += QStringLiteral("\n") + changes.join(QStringLiteral("\n"));
   // A gray scan's stamp is seen only on the paper: counting it says the committee saw it there
   // (the record counts such ballots), so the second member is told so.
-  const bool gray = std::find(current_->wait_reasons.begin(), current_->wait_reasons.end(),
-                              tally::WaitReason{tally::WaitKind::flag, std::string(to_string(SheetFlag::stamp_not_checked))}) != current_->wait_reasons.end();
+  const bool gray = tally::scanned_in_gray(*current_);
   bool no_stamp = false;
   for (auto* box : flags_) no_stamp = no_stamp || (box->isChecked() && box->property("flag").toString() == qs(std::string(to_string(SheetFlag::no_stamp))));
   if (!set_aside && gray && !no_stamp) what += QStringLiteral("\n") + Tr::tr("Ảnh quét xám: Ban kiểm phiếu đã xem dấu đỏ trên tờ giấy.");
