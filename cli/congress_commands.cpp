@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -518,7 +519,31 @@ int run_audit_export(const std::string& dir, Lang lang) {
 int run_audit_verify(const VerifyArgs& args, Lang lang) {
   auto db = open_db(args.db_path, lang);
   if (!db) return 1;
-  std::vector<std::string> heads = args.expect_heads;
+  // What an auditor types from paper: hex in either case, spaces around it. Anything that is not
+  // a head or a fingerprint is a usage error, not a finding about the database.
+  const auto lower = [](std::string text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    text = first == std::string::npos ? std::string() : text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  const std::string key = lower(args.expect_key);
+  if (!args.expect_key.empty() && !station::is_key_fingerprint(key)) {
+    print_error({"bad_fingerprint", {"--expect-key cần dấu vân tay 64 chữ số hex: " + args.expect_key, "--expect-key takes a 64-hex-digit fingerprint: " + args.expect_key},
+                 "--expect-key"},
+                lang);
+    return 2;
+  }
+  std::vector<std::string> heads;
+  for (const auto& h : args.expect_heads) {
+    heads.push_back(lower(h));
+    if (!station::is_log_head(heads.back())) {
+      print_error({"bad_head", {"--expect-head cần N:HASH (số mục, dấu hai chấm, 64 chữ số hex): " + h, "--expect-head takes N:HASH (entry number, colon, 64 hex digits): " + h},
+                   "--expect-head"},
+                  lang);
+      return 2;
+    }
+  }
   if (!args.expect_heads_from.empty()) {
     const auto kept = station::read_kept_heads(args.expect_heads_from);
     if (!kept) {
@@ -527,7 +552,7 @@ int run_audit_verify(const VerifyArgs& args, Lang lang) {
     }
     heads.insert(heads.end(), kept->begin(), kept->end());
   }
-  const auto problems = db->verify({args.expect_key, heads});
+  const auto problems = db->verify({key, heads});
   for (const auto& p : problems) std::cout << nlohmann::json{{"position", p.position}, {"problem", p.what}}.dump() << '\n';
   const bool en = lang == Lang::en;
   const auto head = db->head();
@@ -571,7 +596,6 @@ int run_audit_recount(const DbArgs& args, Lang lang) {
     if (!d.candidate_id.empty()) line["candidate_id"] = d.candidate_id;
     line["counted"] = d.counted;
     line["read_now"] = d.read_now;
-    if (d.ruled) line["ruled"] = true;
     std::cout << line.dump() << '\n';
   }
   const bool totals_equal = report->stored_results == report->recounted_results;

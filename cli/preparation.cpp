@@ -19,6 +19,7 @@ std::string read_secret(const std::string& prompt) {
   std::string secret;
   if (::isatty(STDIN_FILENO) == 0) {
     std::getline(std::cin, secret);
+    if (!secret.empty() && secret.back() == '\r') secret.pop_back();  // a file written on Windows
     return secret;
   }
   std::cerr << prompt << ": " << std::flush;

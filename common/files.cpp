@@ -23,6 +23,12 @@ std::string read_file_bytes(const std::filesystem::path& path) {
   return bytes;
 }
 
+std::string read_stored_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return {};  // follows links: a link to /dev/zero is not regular
+  return read_file_bytes(path);
+}
+
 bool write_file_bytes(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -102,6 +102,15 @@ int main(int argc, char** argv) {
                        "không phân biệt được trạm giả với trạm thật\n");
     return 2;
   }
+  if (!console.observe_url.empty()) {
+    // The fingerprint as read from the minutes: hex in either case; anything else is refused here
+    // rather than shown later as every message being "signed by another key".
+    if (!kp::ui::normalize_station_key(console.observe_key)) {
+      std::cerr << (en ? "kiemphieu-console: --station-key takes the 64 hex digits of the fingerprint in the minutes\n"
+                       : "kiemphieu-console: --station-key cần 64 chữ số hex của dấu vân tay ghi trong biên bản\n");
+      return 2;
+    }
+  }
   if (!console.observe_url.empty() && console.keep_heads.empty()) {
     // The observer's own paper: kept where the user's programs keep state, one file per station key.
     const char* state = std::getenv("XDG_STATE_HOME");

@@ -172,7 +172,17 @@ Result<HandEntered> enter_by_hand(tally::CongressDb& db, const std::string& cont
   entered.already = std::all_of(stored->begin(), stored->end(), [](const tally::IngestOutcome& o) { return o.duplicate; });
   for (const auto& outcome : *stored) {
     tally::SheetRow row = outcome.sheet;
-    // Stored but not yet ruled (a first run cut short): the members' entry is ruled now.
+    // Stored but not yet ruled (a first run cut short): the members' entry is ruled now. A side
+    // that waits for anything but its targets (another entry of the same serial stored at the
+    // same moment: duplicate_serial) is left to the committee, and said.
+    const bool only_targets = std::all_of(row.wait_reasons.begin(), row.wait_reasons.end(),
+                                          [](const tally::WaitReason& r) { return r.kind == tally::WaitKind::unclear; });
+    if (row.status == tally::SheetStatus::waiting && !only_targets) {
+      return fail("serial_taken", {"Phiếu số " + std::to_string(first.serial) + " đã có trong lần bầu này: tờ " + std::to_string(row.id) +
+                                       " được lưu nhưng chờ Ban kiểm phiếu xét (trùng số phiếu), không đếm",
+                                   "Ballot " + std::to_string(first.serial) + " is already in this round: sheet " + std::to_string(row.id) +
+                                       " is stored but waits for the committee (a serial twice), not counted"});
+    }
     if (row.status == tally::SheetStatus::waiting && row.marks.empty()) {
       std::map<std::string, MarkState> side_marks;
       for (const auto& [candidate, state] : tally::side_as_read(row).marks) side_marks[candidate] = marks->at(candidate);

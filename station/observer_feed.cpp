@@ -42,13 +42,16 @@ Result<std::string> open_feed_message(std::string_view message, const std::strin
   return body;
 }
 
+bool is_key_fingerprint(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 bool is_log_head(std::string_view text) {
   const auto colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon > 18 || text[0] == '0') return false;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  const auto hex = [&](char c) { return digit(c) || (c >= 'a' && c <= 'f'); };
   const std::string_view seq = text.substr(0, colon), hash = text.substr(colon + 1);
-  return std::all_of(seq.begin(), seq.end(), digit) && hash.size() == 64 && std::all_of(hash.begin(), hash.end(), hex);
+  return std::all_of(seq.begin(), seq.end(), digit) && is_key_fingerprint(hash);  // a SHA-256 in hex, as a fingerprint is
 }
 
 Result<void> keep_head(const std::string& path, const std::string& fingerprint, const std::string& head) {
@@ -66,8 +69,11 @@ Result<void> keep_head(const std::string& path, const std::string& fingerprint, 
 }
 
 Result<std::vector<std::string>> read_kept_heads(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path)) {
+  std::error_code ec;
+  // A regular file only: a FIFO would block the audit, a device would never end.
+  std::ifstream in;
+  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
+  if (!in.is_open() || !in) {
     return fail("heads_file_unreadable", {"Không đọc được tệp đầu nhật ký", "Cannot read the file of log heads"}, path);
   }
   std::vector<std::string> heads;

@@ -32,7 +32,8 @@ Result<std::string> open_feed_message(std::string_view message, const std::strin
 // when it differs from the head before. The file is the observer's own paper: an auditor later
 // gives it to `audit verify --expect-heads-from FILE`, and a database rolled back or cut below
 // any of those heads is found.
-bool is_log_head(std::string_view text);  // "N:HASH": a positive entry number, a SHA-256 in hex
+bool is_log_head(std::string_view text);  // "N:HASH": a positive entry number, a SHA-256 in lower-case hex
+bool is_key_fingerprint(std::string_view text);  // a station key's fingerprint: 64 lower-case hex digits
 Result<void> keep_head(const std::string& path, const std::string& fingerprint, const std::string& head);
 // Every head in such a file, in its order; a line that is not one is refused with its number.
 Result<std::vector<std::string>> read_kept_heads(const std::string& path);

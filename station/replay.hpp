@@ -33,8 +33,7 @@ struct RecountDifference {
   std::string image;        // the stored file, to look at
   std::string candidate_id;
   std::string counted;      // the state the stored count holds
-  std::string read_now;     // the state the image reads now
-  bool ruled = false;       // the committee had changed what the machine read on this sheet
+  std::string read_now;     // the state the image reads now ("-": nothing for that name)
 };
 struct RecountReport {
   std::int64_t ballots = 0;                   // counted ballots recounted

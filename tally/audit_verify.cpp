@@ -201,7 +201,7 @@ std::vector<AuditProblem> CongressDb::verify(const Expectations& paper) const {
       const fs::path image = impl_->images() / s.stored_file;
       if (!fs::exists(image)) {
         note(s.id, who + ": the stored image " + image.string() + " is missing");
-      } else if (sha256_hex(read_file_bytes(image)) != s.image_sha256) {
+      } else if (sha256_hex(read_stored_file(image)) != s.image_sha256) {
         note(s.id, who + ": the stored image " + image.string() + " was changed");
       }
     }

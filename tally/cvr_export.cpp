@@ -116,7 +116,7 @@ Result<CongressDb::ExportSummary> CongressDb::export_cvr(const std::string& dir,
 std::vector<std::string> verify_cvr_export(const std::string& dir) {
   std::vector<std::string> problems;
   const fs::path manifest_path = fs::path(dir) / "manifest.json";
-  const Json manifest = Json::parse(read_file_bytes(manifest_path), nullptr, false);
+  const Json manifest = Json::parse(read_stored_file(manifest_path), nullptr, false);
   if (!manifest.is_object()) return {manifest_path.string() + ": no readable manifest"};
   std::vector<std::string> leaves;
   for (const auto& f : manifest.value("records", Json::array())) {
@@ -126,7 +126,7 @@ std::vector<std::string> verify_cvr_export(const std::string& dir) {
       problems.push_back(name + ": missing");
       continue;
     }
-    const std::string hash = sha256_hex(read_file_bytes(file));
+    const std::string hash = sha256_hex(read_stored_file(file));
     if (hash != f.value("sha256", "")) problems.push_back(name + ": changed since it was exported");
     leaves.push_back(f.value("sha256", ""));
   }

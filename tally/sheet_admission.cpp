@@ -44,7 +44,7 @@ Result<std::vector<IngestOutcome>> CongressDb::ingest_batch(const std::vector<Sh
       stored_names.push_back(hashes.back() + image_extension(in.image_path));
       const fs::path target = impl_->images() / stored_names.back();
       if (pending.count(target.string()) != 0) continue;
-      if (fs::exists(target) && sha256_hex(read_file_bytes(target)) == hashes.back()) continue;
+      if (fs::exists(target) && sha256_hex(read_stored_file(target)) == hashes.back()) continue;
       const fs::path temp = internal::temporary_beside(target);
       // Not flushed here: the file system is flushed once for the whole batch below.
       if (!write_file(temp, bytes, false)) return fail("write_failed", {"Không lưu được ảnh", "Cannot store the image"}, target.string());
@@ -143,7 +143,7 @@ Result<KeptImage> CongressDb::keep_image(const std::vector<unsigned char>& bytes
   const fs::path target = impl_->images() / kept.stored_file;
   const std::string_view view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   std::error_code ec;
-  if (fs::exists(target, ec) && sha256_hex(read_file_bytes(target)) == kept.sha256) return kept;
+  if (fs::exists(target, ec) && sha256_hex(read_stored_file(target)) == kept.sha256) return kept;
   // Written, flushed, then renamed: under its final name the file is whole or absent.
   const fs::path temp = internal::temporary_beside(target);
   if (!write_file(temp, view, true)) {

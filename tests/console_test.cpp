@@ -248,6 +248,14 @@ TEST(Console, AHeadsFileThatIsNotOneIsRefusedByLine) {
   test::write_file(file, "\n# nothing\n");
   EXPECT_THAT(test::run_cli(verify).err, HasSubstr("heads.txt"));
   EXPECT_EQ(test::run_cli("audit verify " + test::quote_arg(c.path) + " --expect-heads-from /no/such/file").exit_code, 1);
+  // Typed from paper: upper-case hex and spaces are the same head; what is not one is a usage error.
+  std::string upper = head;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  EXPECT_EQ(test::run_cli("audit verify " + test::quote_arg(c.path) + " --expect-head ' " + upper + " '").exit_code, 0);
+  EXPECT_EQ(test::run_cli("audit verify " + test::quote_arg(c.path) + " --expect-head 53:65ed").exit_code, 2);
+  EXPECT_EQ(test::run_cli("audit verify " + test::quote_arg(c.path) + " --expect-key ../../x").exit_code, 2);
+  EXPECT_EQ(test::run_cli("audit verify " + test::quote_arg(c.path) + " --expect-heads-from /dev/zero").exit_code, 1);  // not a file: refused, not read
+  EXPECT_EQ(test::run_cli("console --observe ws://127.0.0.1:9 --station-key ../../x").exit_code, 2);
   EXPECT_TRUE(station::is_log_head(head));
   for (const char* not_a_head : {"", "12", ":abc", "0:" "0000000000000000000000000000000000000000000000000000000000000000", "3:ABC", "x:y"}) {
     EXPECT_FALSE(station::is_log_head(not_a_head)) << not_a_head;

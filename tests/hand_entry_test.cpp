@@ -127,6 +127,28 @@ TEST(HandEntry, AChangedEntryIsFound) {
   EXPECT_EQ(replay(*c.db, 1, [](std::size_t, std::size_t, const ReplayDifference*) {}).value_or(0), 1U);
 }
 
+// The members' marks in the stored entry changed (the serial kept): the recount reads the entry
+// as the paper and names the name.
+TEST(HandEntry, ARecountReadsTheMarksOfTheStoredEntry) {
+  HandCongress c;
+  const HandEntry e{3, {{"a", MarkState::struck}}};
+  const auto entered = c.enter(e, e);
+  ASSERT_TRUE(entered.has_value());
+  EXPECT_TRUE(recount(*c.db, 1, {})->equal());
+  const fs::path stored = fs::path(c.db->images_dir()) / entered->sheets[0].stored_file;
+  std::string document = test::read_file(stored);
+  const std::string struck = R"("a":"struck")";
+  ASSERT_THAT(document, HasSubstr(struck));
+  document.replace(document.find(struck), struck.size(), R"("a":"kept")");
+  test::write_file(stored, document);
+  const auto report = recount(*c.db, 1, {});
+  ASSERT_TRUE(report.has_value());
+  ASSERT_EQ(report->differences.size(), 1U);
+  EXPECT_EQ(report->differences[0].candidate_id, "a");
+  EXPECT_EQ(report->differences[0].counted, "struck");
+  EXPECT_EQ(report->differences[0].read_now, "kept");
+}
+
 // The command line as a committee uses it: PINs, then each member's entry, on standard input.
 TEST(HandEntry, TheCommandLine) {
   HandCongress c;

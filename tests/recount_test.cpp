@@ -94,5 +94,40 @@ TEST(Recount, AnAlteredImageDisagrees) {
   EXPECT_EQ(last_line(r.out).value("totals_equal", true), false);
 }
 
+// The stored count edited in ways that leave the stored marks' own names alone: a struck name
+// dropped from a sheet's marks, a sheet moved to a contest that has no round. Both are named.
+TEST(Recount, ANameDroppedOrASheetMovedOutOfItsRoundIsNamed) {
+  const Deck d;
+  const auto [a, b] = d.two_counted();
+  ASSERT_GE(a.marks.size(), 2U);
+  nlohmann::json marks = nlohmann::json::object();
+  for (const auto& [c, s] : a.marks) marks[c] = std::string(to_string(s));
+  const std::string dropped = a.marks.rbegin()->first;
+  marks.erase(dropped);
+  ASSERT_EQ(test::exec_sql(d.db, "UPDATE sheets SET marks = '" + marks.dump() + "' WHERE id = " + std::to_string(a.id)), "");
+  ASSERT_EQ(test::exec_sql(d.db, "UPDATE sheets SET contest_id = 'zzz' WHERE id = " + std::to_string(b.id)), "");
+  const auto r = d.recount();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("\"candidate_id\":\"" + dropped + "\",\"counted\":\"-\""));
+  EXPECT_THAT(r.out, HasSubstr("\"sheet_id\":" + std::to_string(b.id) + ",\"serial\":" + std::to_string(b.serial)));
+  EXPECT_THAT(r.out, HasSubstr("not in any round's count"));
+}
+
+// Something that is not a file put where an image was stored: verify and recount name it and
+// end, instead of waiting on a FIFO for ever.
+TEST(Recount, AFifoInPlaceOfAnImageIsNamedNotWaitedOn) {
+  const Deck d;
+  const auto [a, b] = d.two_counted();
+  const fs::path image = fs::path(CongressDb::open(d.db)->images_dir()) / a.stored_file;
+  fs::remove(image);
+  ASSERT_EQ(test::run_command("mkfifo " + test::quote_arg(image.string())).exit_code, 0);
+  const auto verified = test::run_cli("audit verify " + test::quote_arg(d.db));
+  EXPECT_EQ(verified.exit_code, 1);
+  EXPECT_THAT(verified.out, HasSubstr("was changed"));
+  const auto r = d.recount();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("\"sheet_id\":" + std::to_string(a.id)));
+}
+
 }  // namespace
 }  // namespace kp::tally

@@ -26,6 +26,7 @@
 #include <optional>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -625,6 +626,11 @@ bool save_screenshot(Window& window, const ConsoleOptions& options, const std::s
 }
 
 }  // namespace
+
+bool normalize_station_key(std::string& fingerprint) {
+  for (auto& c : fingerprint) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return station::is_key_fingerprint(fingerprint);
+}
 
 int run_console(const ConsoleOptions& options, Lang lang) {
   if (!options.observe_url.empty()) {

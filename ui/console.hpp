@@ -51,4 +51,8 @@ struct ConsoleOptions {
 // the database cannot be read).
 int run_console(const ConsoleOptions& options, Lang lang);
 
+// The station key's fingerprint as an observer types it from the minutes: lower-cased in place;
+// false when it is not 64 hex digits.
+bool normalize_station_key(std::string& fingerprint);
+
 }  // namespace kp::ui
